@@ -1,0 +1,1 @@
+"""The kzdata command line: parses arguments and calls kzdata.pipelines, nothing more."""

@@ -1,0 +1,46 @@
+"""kzdata: Kazakhstan's prosecutions of citizens who fought in foreign armed conflicts, as a
+versioned, citable data package, and the tool that builds, validates and publishes it.
+
+The namespace maps onto the project's folders: kzdata.schemas (schemas/) declares,
+kzdata.pipelines (pipelines/) executes, kzdata.cli (cli/) parses arguments. Imports here are
+lazy, so `import kzdata` stays cheap.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kzdata.pipelines.build import BuildResult
+    from kzdata.pipelines.report import Report
+
+try:
+    __version__ = version("kzdata")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = ["build", "package_path", "validate"]
+
+
+def build(seeds: str | Path = "seeds", out: str | Path = "datapackage") -> BuildResult:
+    """Build the data package in `out` from the seeds in `seeds` (see kzdata.pipelines.build)."""
+    from kzdata.pipelines.build import build as _build
+
+    return _build(seeds, out)
+
+
+def validate(target: str | Path | None = None) -> Report:
+    """Validate a data package (a folder or a datapackage.json; by default the one shipped
+    with kzdata) and return the report the CLI prints."""
+    from kzdata.pipelines.validate import validate as _validate
+
+    return _validate(target if target is not None else package_path())
+
+
+def package_path() -> Path:
+    """The folder of the data package shipped with this installation of kzdata."""
+    from importlib.resources import files
+
+    return Path(str(files("kzdata.datapackage")))

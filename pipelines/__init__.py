@@ -1,0 +1,1 @@
+"""Execution: build the package from its seeds, validate packages, report findings."""

@@ -1,0 +1,11 @@
+"""JSON: the stable, documented shape of a report (see README, 'Validation report')."""
+
+from __future__ import annotations
+
+import json
+
+from kzdata.pipelines.report import Report
+
+
+def render(report: Report) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"

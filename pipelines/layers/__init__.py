@@ -1,0 +1,1 @@
+"""Validation layers. Each takes an opened Target and returns Findings; none prints."""

@@ -1,0 +1,263 @@
+"""Load the maintainers' seed files and check them, so a bad seed stops the build early.
+
+Every problem names its file and entry; all of them are gathered before the build stops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from kzdata.pipelines import partial_dates, qualifiers
+from kzdata.pipelines.errors import SeedError, SeedProblem
+from kzdata.schemas import seed_files_schema
+
+
+@dataclass
+class SourceSeed:
+    file: str
+    data: dict[str, Any]
+    text: str | None = None  # the document's text, for a document-backed source
+
+
+@dataclass
+class Seeds:
+    root: Path
+    package: dict[str, Any]
+    codebook: dict[str, Any]
+    sources: list[SourceSeed]
+    qualifiers: dict[str, qualifiers.Qualifier] = field(default_factory=dict)
+
+
+def load_seeds(root: Path) -> Seeds:
+    """Read and check every seed file under `root`; raise SeedError listing all problems."""
+    root = Path(root)
+    if not root.is_dir():
+        raise SeedError([SeedProblem(str(root), "", "seeds folder not found")])
+    problems: list[SeedProblem] = []
+    package = _read(root / "package.yaml", "package", problems)
+    codebook = _read(root / "codebook.yaml", "codebook", problems)
+    sources = [
+        SourceSeed(_name(p), data)
+        for p in sorted((root / "sources").glob("*.yaml"))
+        if (data := _read(p, "source", problems)) is not None
+    ]
+    if not sources and not problems:
+        problems.append(SeedProblem(_name(root / "sources"), "", "no source files (*.yaml)"))
+    quals, qual_problems = qualifiers.load()
+    problems += qual_problems
+    if problems:
+        raise SeedError(problems)
+    seeds = Seeds(root, package, codebook, sources, quals)
+    problems += _check_documents(seeds)
+    problems += _check_references(seeds)
+    if problems:
+        raise SeedError(problems)
+    return seeds
+
+
+def _name(path: Path) -> str:
+    # Seeds are named as the maintainer sees them: relative to the working directory if possible.
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, kind: str, problems: list[SeedProblem]) -> dict[str, Any] | None:
+    name = _name(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(SeedProblem(name, "", "file not found"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(SeedProblem(name, "", f"not UTF-8 text (byte {exc.start})"))
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problems.append(SeedProblem(name, where, f"malformed YAML: {getattr(exc, 'problem', exc)}"))
+        return None
+    schema = {**seed_files_schema(), "$ref": f"#/$defs/{kind}"}
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path)
+    )
+    for error in errors:
+        problems.append(SeedProblem(name, _entry(data, list(error.path)), error.message))
+    return None if errors else data
+
+
+def _entry(data: Any, path: list[Any]) -> str:
+    """'citations[3] (doc000_cases_709).locator' for a path into the YAML document."""
+    out, node = "", data
+    for key in path:
+        if isinstance(key, int):
+            out += f"[{key}]"
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                out += f" ({node['id']})"
+        else:
+            out += f".{key}" if out else str(key)
+            node = node.get(key) if isinstance(node, dict) else None
+    return out
+
+
+def _check_documents(seeds: Seeds) -> list[SeedProblem]:
+    problems = []
+    for source in seeds.sources:
+        rel = source.data.get("document")
+        if rel is None:
+            continue
+        path = seeds.root / rel
+        if ".." in Path(rel).parts or Path(rel).is_absolute() or path.is_symlink():
+            problems.append(SeedProblem(source.file, "document", f"{rel!r} is not inside seeds/"))
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            problems.append(SeedProblem(source.file, "document", f"document {rel} not found"))
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != source.data["sha256"]:
+            problems.append(
+                SeedProblem(
+                    source.file,
+                    "sha256",
+                    f"document {rel} has sha256 {digest}, not the recorded "
+                    f"{source.data['sha256']}: the document changed, or the record is wrong",
+                )
+            )
+            continue
+        try:
+            source.text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(
+                SeedProblem(source.file, "document", f"{rel} is not UTF-8 (byte {exc.start})")
+            )
+    return problems
+
+
+def _ids(items: list[dict[str, Any]], file: str, kind: str, problems: list[SeedProblem]) -> set:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item["id"] in seen:
+            problems.append(SeedProblem(file, f"{kind}[{i}] ({item['id']})", "duplicate id"))
+        seen.add(item["id"])
+    return seen
+
+
+def _check_references(seeds: Seeds) -> list[SeedProblem]:
+    """Every id a seed refers to exists, and every locator reads its quote in the document."""
+    problems: list[SeedProblem] = []
+    cb, cb_file = seeds.codebook, _name(seeds.root / "codebook.yaml")
+    provisions = _ids(cb["legal_provisions"], cb_file, "legal_provisions", problems)
+    indicators = _ids(cb["indicators"], cb_file, "indicators", problems)
+    observations = _ids(cb["observations"], cb_file, "observations", problems)
+    sources = {s.data["id"]: s for s in seeds.sources}
+    if len(sources) != len(seeds.sources):
+        problems.append(SeedProblem(_name(seeds.root / "sources"), "", "two sources share an id"))
+    citations = {}
+    for s in seeds.sources:
+        for i, c in enumerate(s.data.get("citations", [])):
+            if c["id"] in citations:
+                problems.append(SeedProblem(s.file, f"citations[{i}] ({c['id']})", "duplicate id"))
+            citations[c["id"]] = c
+    _ids([e for s in seeds.sources for e in s.data.get("events", [])], "seeds", "events", problems)
+
+    def need(ok: bool, file: str, entry: str, message: str) -> None:
+        if not ok:
+            problems.append(SeedProblem(file, entry, message))
+
+    for i, ind in enumerate(cb["indicators"]):
+        where = f"indicators[{i}] ({ind['id']})"
+        prov, parent = ind.get("legal_provision"), ind.get("parent")
+        need(prov is None or prov in provisions, cb_file, where, f"unknown legal provision {prov!r}")
+        need(parent is None or parent in indicators, cb_file, where, f"unknown parent {parent!r}")
+    for i, obs in enumerate(cb["observations"]):
+        where = f"observations[{i}] ({obs['id']})"
+        need(obs["indicator"] in indicators, cb_file, where, f"unknown indicator {obs['indicator']!r}")
+        primary = citations.get(obs["primary_citation"])
+        need(primary is not None, cb_file, where, f"unknown citation {obs['primary_citation']!r}")
+        need(
+            primary is None or primary["observation"] == obs["id"],
+            cb_file,
+            where,
+            f"primary citation {obs['primary_citation']!r} cites another observation",
+        )
+        for key in ("period_start", "period_end", "as_of"):
+            if key in obs and (msg := partial_dates.problem(obs[key])):
+                problems.append(SeedProblem(cb_file, f"{where}.{key}", msg))
+    for i, prov in enumerate(cb["legal_provisions"]):
+        where = f"legal_provisions[{i}] ({prov['id']})"
+        source = sources.get(prov["source"])
+        need(source is not None, cb_file, where, f"unknown source {prov['source']!r}")
+        if source is not None:
+            problems += _check_locator(source, prov, cb_file, where)
+
+    for s in seeds.sources:
+        for key in ("published",):
+            if key in s.data and (msg := partial_dates.problem(s.data[key])):
+                problems.append(SeedProblem(s.file, key, msg))
+        for i, c in enumerate(s.data.get("citations", [])):
+            where = f"citations[{i}] ({c['id']})"
+            need(c["observation"] in observations, s.file, where,
+                 f"unknown observation {c['observation']!r}")
+            need(c.get("relays") is None or c["relays"] in sources, s.file, where,
+                 f"unknown relayed source {c.get('relays')!r}")
+            qual = c.get("qualifier")
+            if qual is not None and qual not in seeds.qualifiers:
+                problems.append(SeedProblem(s.file, where, f"unknown qualifier {qual!r}: add it "
+                                            "to schemas/qualifiers.csv with its rule first"))
+            else:
+                msg = qualifiers.stated_value_problem(c["stated_value"], seeds.qualifiers.get(qual))
+                need(msg is None, s.file, where, msg or "")
+            problems += _check_locator(s, c, s.file, where)
+            number = c["stated_value"]
+            need(c.get("quote") is None or number in c["quote"], s.file, where,
+                 f"the quote does not contain the stated value {number!r}")
+        for i, e in enumerate(s.data.get("events", [])):
+            where = f"events[{i}] ({e['id']})"
+            if msg := partial_dates.problem(e["date"]):
+                problems.append(SeedProblem(s.file, f"{where}.date", msg))
+            problems += _check_locator(s, e, s.file, where)
+        for i, n in enumerate(s.data.get("non_figures", [])):
+            problems += _check_locator(s, n, s.file, f"non_figures[{i}]")
+    return problems
+
+
+def _check_locator(
+    source: SourceSeed, item: dict[str, Any], file: str, where: str
+) -> list[SeedProblem]:
+    """A document-backed statement needs a locator that reads exactly its quote."""
+    locator, quote = item.get("locator"), item.get("quote")
+    if source.text is None:
+        if source.data.get("document") is None and locator is not None:
+            return [SeedProblem(file, where, "a citation-only source has no document to locate in")]
+        return []
+    if locator is None:
+        return [SeedProblem(file, where, "a statement from a document needs a locator")]
+    start, end = locator
+    if not start < end <= len(source.text):
+        return [
+            SeedProblem(
+                file,
+                f"{where}.locator",
+                f"[{start}, {end}] lies outside the document, which has {len(source.text)} "
+                "characters (offsets are Unicode code points, end exclusive)",
+            )
+        ]
+    if quote is not None and source.text[start:end] != quote:
+        return [
+            SeedProblem(
+                file,
+                f"{where}.locator",
+                f"[{start}, {end}] reads {source.text[start:end]!r}, not the quote {quote!r}",
+            )
+        ]
+    return []

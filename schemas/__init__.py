@@ -1,0 +1,45 @@
+"""Declarations: the Table Schemas (the single source of field rules) and what derives from them."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).parent
+TABLES_DIR = HERE / "tables"
+QUALIFIERS_CSV = HERE / "qualifiers.csv"
+SEED_FILES_SCHEMA = HERE / "seed_files.json"
+
+
+@cache
+def resources() -> tuple[dict[str, str], ...]:
+    """The package's resources in publication order: name, title, description."""
+    return tuple(yaml.safe_load((HERE / "resources.yaml").read_text(encoding="utf-8")))
+
+
+def resource_names() -> list[str]:
+    return [r["name"] for r in resources()]
+
+
+@cache
+def _table_schema_text(name: str) -> str:
+    return (TABLES_DIR / f"{name}.json").read_text(encoding="utf-8")
+
+
+def table_schema(name: str) -> dict[str, Any]:
+    """A fresh copy of the Table Schema of resource `name`."""
+    return json.loads(_table_schema_text(name))
+
+
+def field_names(name: str) -> list[str]:
+    return [f["name"] for f in table_schema(name)["fields"]]
+
+
+def seed_files_schema() -> dict[str, Any]:
+    """JSON Schema of the maintainers' YAML seed files (structure only; field rules are the
+    Table Schemas', checked on the built package)."""
+    return json.loads(SEED_FILES_SCHEMA.read_text(encoding="utf-8"))
