@@ -41,6 +41,12 @@ def validate(target: str | Path | None = None) -> Report:
 
 def package_path() -> Path:
     """The folder of the data package shipped with this installation of kzdata."""
-    from importlib.resources import files
+    here = Path(__file__).resolve().parent
+    # A wheel installs it as kzdata/datapackage; a source checkout (or editable install) keeps
+    # it in the top-level datapackage/ folder beside kzdata/.
+    for candidate in (here / "datapackage", here.parent / "datapackage"):
+        if (candidate / "datapackage.json").is_file():
+            return candidate
+    from kzdata.pipelines.errors import CannotRun
 
-    return Path(str(files("kzdata.datapackage")))
+    raise CannotRun("this installation of kzdata has no built data package")

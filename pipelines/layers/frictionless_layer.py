@@ -29,7 +29,7 @@ def check(target: Target) -> list[Finding]:
 
 def _finding(error: Any, **where: Any) -> Finding:
     names = getattr(error, "field_names", None)  # foreign-key errors name several fields
-    values = getattr(error, "field_values", None)
+    values = getattr(error, "field_cells", None)
     field = getattr(error, "field_name", None) or (",".join(names) if names else None)
     value = getattr(error, "cell", None)
     if value is None and values:

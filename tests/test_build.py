@@ -1,0 +1,204 @@
+"""kzdata build: deterministic, atomic, and stopped by bad seeds with a message naming the
+file and entry."""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+from pathlib import Path
+
+import pytest
+
+import kzdata
+from kzdata.cli.main import app
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_build_reproduces_the_committed_package(tmp_path, tools):
+    kzdata.build(tools.repo / "seeds", tmp_path / "out")
+    assert tree(tmp_path / "out") == tree(tools.repo / "datapackage")
+
+
+def test_second_build_is_byte_identical(tmp_path, tools):
+    kzdata.build(tools.repo / "seeds", tmp_path / "a")
+    first = tree(tmp_path / "a")
+    kzdata.build(tools.repo / "seeds", tmp_path / "a")
+    assert tree(tmp_path / "a") == first
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_build_output_is_valid(tmp_path, tools):
+    kzdata.build(tools.repo / "seeds", tmp_path / "out")
+    assert kzdata.validate(tmp_path / "out").exit_code() == 0
+
+
+def test_csv_dialect_is_what_the_descriptor_declares(tools):
+    descriptor = tools.read_descriptor(tools.repo / "datapackage")
+    for entry in descriptor["resources"]:
+        raw = (tools.repo / "datapackage" / entry["path"]).read_bytes()
+        assert entry["dialect"]["lineTerminator"] == "\n" and b"\r" not in raw
+        assert raw.endswith(b"\n") and entry["dialect"]["delimiter"] == ","
+        assert entry["bytes"] == len(raw)
+        assert entry["hash"] == "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def test_created_comes_from_the_seeds(tools):
+    import yaml
+
+    metadata = yaml.safe_load((tools.repo / "seeds" / "package.yaml").read_text())
+    assert tools.read_descriptor(tools.repo / "datapackage")["created"] == metadata["created"]
+
+
+def test_failed_build_leaves_the_previous_package_untouched(tmp_path, seeds, monkeypatch, tools):
+    out = tmp_path / "out"
+    kzdata.build(seeds, out)
+    before = tree(out)
+    from kzdata.pipelines import build as step
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(step, "make_descriptor", crash)
+    with pytest.raises(OSError):
+        kzdata.build(seeds, out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "seeds"]
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_package(tmp_path, runner, tools):
+    out = tmp_path / "home"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me", encoding="utf-8")
+    result = runner.invoke(app, ["build", "--seeds", str(tools.repo / "seeds"), "--out", str(out)])
+    assert result.exit_code == 2
+    assert (out / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def run_build(runner, seeds: Path, out: Path) -> str:
+    result = runner.invoke(app, ["build", "--seeds", str(seeds), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and not out.exists()
+    return result.stderr
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_locator_outside_the_document(runner, seeds, tmp_path):
+    replace(seeds / "sources" / "doc000.yaml", "locator: [1845, 1902]", "locator: [1845, 99999]")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "doc000.yaml" in err and "doc000_cases_709" in err and "outside the document" in err
+
+
+def test_locator_that_does_not_read_the_quote(runner, seeds, tmp_path):
+    replace(seeds / "sources" / "doc000.yaml", "locator: [1845, 1902]", "locator: [1846, 1903]")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "doc000_cases_709" in err and "not the quote" in err
+
+
+def test_unknown_indicator(runner, seeds, tmp_path):
+    replace(seeds / "codebook.yaml", "indicator: deaths_estimated", "indicator: deaths_guessed")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "codebook.yaml" in err and "kz_deaths_estimated_2025_12" in err
+    assert "deaths_guessed" in err
+
+
+def test_unknown_qualifier(runner, seeds, tmp_path):
+    replace(seeds / "sources" / "doc000.yaml", "qualifier: about", "qualifier: roughly")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "doc000_killed_about_200" in err and "roughly" in err
+
+
+def test_malformed_yaml(runner, seeds, tmp_path):
+    replace(seeds / "codebook.yaml", "indicators:", "indicators: [")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "codebook.yaml" in err and "malformed YAML" in err and "line" in err
+
+
+def test_unquoted_date_is_named(runner, seeds, tmp_path):
+    replace(seeds / "codebook.yaml", 'as_of: "2025-07"', "as_of: 2025-07-01")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "observations[4] (kz_nationals_listed_2025_07).as_of" in err
+
+
+def test_impossible_date(runner, seeds, tmp_path):
+    replace(seeds / "codebook.yaml", 'as_of: "2025-07"', 'as_of: "2025-02-30"')
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "kz_nationals_listed_2025_07" in err and "not a real date" in err
+
+
+def test_missing_document(runner, seeds, tmp_path):
+    (seeds / "documents" / "000_bd354b88e04706eb.txt").unlink()
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "doc000.yaml" in err and "not found" in err
+
+
+def test_document_whose_sha256_changed(runner, seeds, tmp_path):
+    doc = seeds / "documents" / "000_bd354b88e04706eb.txt"
+    doc.write_bytes(doc.read_bytes() + b"\n")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "doc000.yaml" in err and "sha256" in err
+
+
+def test_document_outside_seeds(runner, seeds, tmp_path):
+    replace(seeds / "sources" / "doc000.yaml", "document: documents/", "document: ../documents/")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "not inside seeds" in err
+
+
+def test_duplicate_id(runner, seeds, tmp_path):
+    replace(seeds / "sources" / "doc000.yaml", "id: doc000_cases_28", "id: doc000_cases_709")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "duplicate id" in err
+
+
+def test_unknown_key_is_named(runner, seeds, tmp_path):
+    replace(seeds / "codebook.yaml", "    measure: stock\n", "    measure: stock\n    unti: x\n")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "indicators[4] (nationals_listed_as_fighters)" in err and "unti" in err
+
+
+def test_stated_value_missing_from_quote(runner, seeds, tmp_path):
+    replace(seeds / "sources" / "doc000.yaml", 'stated_value: "28"', 'stated_value: "29"')
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "doc000_cases_28" in err and "does not contain the stated value" in err
+
+
+def test_all_problems_are_reported_at_once(runner, seeds, tmp_path):
+    replace(seeds / "sources" / "doc000.yaml", "locator: [1845, 1902]", "locator: [1845, 99999]")
+    replace(seeds / "codebook.yaml", "indicator: deaths_estimated", "indicator: deaths_guessed")
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "doc000_cases_709" in err and "deaths_guessed" in err
+
+
+def test_missing_seeds_folder(runner, tmp_path):
+    err = run_build(runner, tmp_path / "nope", tmp_path / "out")
+    assert "seeds folder not found" in err
+
+
+def test_bad_seed_keeps_previous_package(runner, seeds, tmp_path):
+    out = tmp_path / "out"
+    kzdata.build(seeds, out)
+    before = tree(out)
+    replace(seeds / "codebook.yaml", "indicator: deaths_estimated", "indicator: deaths_guessed")
+    result = runner.invoke(app, ["build", "--seeds", str(seeds), "--out", str(out)])
+    assert result.exit_code == 1
+    assert tree(out) == before
+
+
+def test_seed_document_is_the_shared_original_byte_for_byte(tools):
+    original = tools.repo.parent / "shared" / "seeds" / "000_bd354b88e04706eb.txt"
+    if not original.exists():
+        pytest.skip("../shared is not beside this checkout")
+    copy = tools.repo / "seeds" / "documents" / "000_bd354b88e04706eb.txt"
+    assert filecmp.cmp(original, copy, shallow=False)
