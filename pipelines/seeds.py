@@ -143,12 +143,20 @@ def _check_documents(seeds: Seeds) -> list[SeedProblem]:
     return problems
 
 
-def _ids(items: list[dict[str, Any]], file: str, kind: str, problems: list[SeedProblem]) -> set:
-    seen: set[str] = set()
-    for i, item in enumerate(items):
+Entry = tuple[str, str, int, dict[str, Any]]  # file, list name, index, item
+
+
+def _entries(file: str, kind: str, items: list[dict[str, Any]]) -> list[Entry]:
+    return [(file, kind, i, item) for i, item in enumerate(items)]
+
+
+def _ids(entries: list[Entry], problems: list[SeedProblem]) -> dict[str, dict[str, Any]]:
+    """Items by id; an id used twice (in any file) is a problem."""
+    seen: dict[str, dict[str, Any]] = {}
+    for file, kind, i, item in entries:
         if item["id"] in seen:
             problems.append(SeedProblem(file, f"{kind}[{i}] ({item['id']})", "duplicate id"))
-        seen.add(item["id"])
+        seen[item["id"]] = item
     return seen
 
 
@@ -156,19 +164,18 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
     """Every id a seed refers to exists, and every locator reads its quote in the document."""
     problems: list[SeedProblem] = []
     cb, cb_file = seeds.codebook, _name(seeds.root / "codebook.yaml")
-    provisions = _ids(cb["legal_provisions"], cb_file, "legal_provisions", problems)
-    indicators = _ids(cb["indicators"], cb_file, "indicators", problems)
-    observations = _ids(cb["observations"], cb_file, "observations", problems)
+    provisions = _ids(_entries(cb_file, "legal_provisions", cb["legal_provisions"]), problems)
+    indicators = _ids(_entries(cb_file, "indicators", cb["indicators"]), problems)
+    observations = _ids(_entries(cb_file, "observations", cb["observations"]), problems)
     sources = {s.data["id"]: s for s in seeds.sources}
     if len(sources) != len(seeds.sources):
         problems.append(SeedProblem(_name(seeds.root / "sources"), "", "two sources share an id"))
-    citations = {}
-    for s in seeds.sources:
-        for i, c in enumerate(s.data.get("citations", [])):
-            if c["id"] in citations:
-                problems.append(SeedProblem(s.file, f"citations[{i}] ({c['id']})", "duplicate id"))
-            citations[c["id"]] = c
-    _ids([e for s in seeds.sources for e in s.data.get("events", [])], "seeds", "events", problems)
+
+    def across_sources(kind: str) -> list[Entry]:
+        return [e for s in seeds.sources for e in _entries(s.file, kind, s.data.get(kind, []))]
+
+    citations = _ids(across_sources("citations"), problems)
+    _ids(across_sources("events"), problems)
 
     def need(ok: bool, file: str, entry: str, message: str) -> None:
         if not ok:
@@ -208,9 +215,8 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
             problems += _check_locator(source, prov, cb_file, where)
 
     for s in seeds.sources:
-        for key in ("published",):
-            if key in s.data and (msg := partial_dates.problem(s.data[key])):
-                problems.append(SeedProblem(s.file, key, msg))
+        if "published" in s.data and (msg := partial_dates.problem(s.data["published"])):
+            problems.append(SeedProblem(s.file, "published", msg))
         for i, c in enumerate(s.data.get("citations", [])):
             where = f"citations[{i}] ({c['id']})"
             need(

@@ -67,11 +67,15 @@ def open_target(target: str | Path) -> Target:
             )
         )
         return result
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+    if (
+        not isinstance(descriptor, dict)
+        or not descriptor.get("resources")
+        or not isinstance(descriptor["resources"], list)
+    ):
         result.findings.append(
             _finding(
                 "descriptor-error",
-                "a data package descriptor is a JSON object with a 'resources' list",
+                "a data package descriptor is a JSON object with a non-empty 'resources' list",
                 path,
             )
         )

@@ -196,3 +196,27 @@ def test_bug_outside_layers_exits_3_without_traceback(runner, package, monkeypat
     result = runner.invoke(app, ["validate", str(package)])
     assert result.exit_code == 3
     assert "internal error" in result.stderr and "Traceback" not in result.output
+
+
+def test_empty_resources_list(runner, package):
+    (package / "datapackage.json").write_text('{"resources": []}', encoding="utf-8")
+    code, found = findings(runner, package)
+    assert code == 1 and found[0]["rule"] == "descriptor-error"
+
+
+def test_invalid_descriptor_says_why(runner, package, tools):
+    descriptor = tools.read_descriptor(package)
+    del tools.resource_entry(descriptor, "events")["name"]
+    tools.write_descriptor(package, descriptor)
+    code, found = findings(runner, package)
+    assert code == 1
+    assert any("'name' is a required property" in f["message"] for f in found)
+
+
+def test_undecodable_resource(runner, package, tools):
+    path = package / "data" / "events.csv"
+    path.write_bytes(path.read_bytes().replace(b"Reports", b"R\xe9ports"))
+    tools.rehash(package, "events")
+    code, found = findings(runner, package)
+    assert code == 1
+    assert any(f["rule"] == "encoding-error" and f["resource"] == "events" for f in found)

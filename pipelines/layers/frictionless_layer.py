@@ -20,7 +20,8 @@ def check(target: Target) -> list[Finding]:
             package = Package.from_descriptor(target.descriptor, basepath=str(target.basepath))
             report = package.validate()
     except FrictionlessException as exc:
-        return [_finding(exc.error, path=target.descriptor_path.name)]
+        # The top error is often just "descriptor is not valid"; its reasons say why.
+        return [_finding(e, path=target.descriptor_path.name) for e in exc.reasons or [exc.error]]
     findings = [_finding(e, path=target.descriptor_path.name) for e in report.errors]
     for task in report.tasks:
         findings += [_finding(e, resource=task.name, path=task.place) for e in task.errors]
