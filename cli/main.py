@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from kzdata.cli import build, dictionary, validate
@@ -9,7 +11,6 @@ from kzdata.cli.errors import exit_codes
 
 app = typer.Typer(
     name="kzdata",
-    help="Build, validate and publish the kzdata data package.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -17,6 +18,24 @@ app = typer.Typer(
 app.command("build")(exit_codes(build.build))
 app.command("validate")(exit_codes(validate.validate))
 app.command("dictionary")(exit_codes(dictionary.dictionary))
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from kzdata import __version__
+
+        typer.echo(f"kzdata {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print version."),
+    ] = False,
+) -> None:
+    """Build, validate and publish the kzdata data package."""
 
 
 def run() -> None:

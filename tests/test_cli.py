@@ -1,0 +1,48 @@
+"""The command line as a user meets it: help, version, usage errors."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from kzdata.cli.main import app
+
+
+def test_version(runner):
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"kzdata {version('kzdata')}"
+
+
+def test_help_lists_the_commands(runner):
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("build", "validate", "dictionary"):
+        assert command in result.stdout
+
+
+def test_bad_usage_exits_2(runner, tools):
+    assert runner.invoke(app, ["validate", "--format", "xml"]).exit_code == 2
+    assert runner.invoke(app, ["build", "--bogus"]).exit_code == 2
+    assert runner.invoke(app, ["no-such-command"]).exit_code == 2
+
+
+def test_build_command_reports_rows(runner, tools, tmp_path):
+    result = runner.invoke(
+        app, ["build", "--seeds", str(tools.repo / "seeds"), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "observations 6" in result.stdout
+    assert (tmp_path / "out" / "datapackage.json").is_file()
+
+
+def test_dictionary_prints_markdown(runner):
+    result = runner.invoke(app, ["dictionary"])
+    assert result.exit_code == 0 and "#### `observations`" in result.stdout
+
+
+def test_dictionary_refuses_a_file_without_markers(runner, tmp_path):
+    target = tmp_path / "OTHER.md"
+    target.write_text("no markers here\n", encoding="utf-8")
+    result = runner.invoke(app, ["dictionary", "--readme", str(target)])
+    assert result.exit_code == 2
+    assert target.read_text(encoding="utf-8") == "no markers here\n"
