@@ -38,4 +38,6 @@ class SeedError(KzdataError):
     def __init__(self, problems: list[SeedProblem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"the seeds have {len(problems)} problem(s); nothing was written:\n{lines}")
+        super().__init__(
+            f"the seeds have {len(problems)} problem(s); nothing was written:\n{lines}"
+        )

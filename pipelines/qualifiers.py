@@ -68,7 +68,11 @@ def stated_value_problem(stated: str, qualifier: Qualifier | None) -> str | None
     """Why a stated value cannot be read under its qualifier, or None."""
     number = parse_number(stated)
     if qualifier is not None and qualifier.precision == "vague":
-        return None if number is None else f"{stated!r} is a number, but {qualifier.qualifier!r} is vague"
+        return (
+            None
+            if number is None
+            else f"{stated!r} is a number, but {qualifier.qualifier!r} is vague"
+        )
     if number is None:
         return f"stated value {stated!r} is not a plain number (digits, optional thousands commas)"
     return None

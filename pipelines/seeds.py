@@ -177,11 +177,18 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
     for i, ind in enumerate(cb["indicators"]):
         where = f"indicators[{i}] ({ind['id']})"
         prov, parent = ind.get("legal_provision"), ind.get("parent")
-        need(prov is None or prov in provisions, cb_file, where, f"unknown legal provision {prov!r}")
+        need(
+            prov is None or prov in provisions, cb_file, where, f"unknown legal provision {prov!r}"
+        )
         need(parent is None or parent in indicators, cb_file, where, f"unknown parent {parent!r}")
     for i, obs in enumerate(cb["observations"]):
         where = f"observations[{i}] ({obs['id']})"
-        need(obs["indicator"] in indicators, cb_file, where, f"unknown indicator {obs['indicator']!r}")
+        need(
+            obs["indicator"] in indicators,
+            cb_file,
+            where,
+            f"unknown indicator {obs['indicator']!r}",
+        )
         primary = citations.get(obs["primary_citation"])
         need(primary is not None, cb_file, where, f"unknown citation {obs['primary_citation']!r}")
         need(
@@ -206,21 +213,39 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
                 problems.append(SeedProblem(s.file, key, msg))
         for i, c in enumerate(s.data.get("citations", [])):
             where = f"citations[{i}] ({c['id']})"
-            need(c["observation"] in observations, s.file, where,
-                 f"unknown observation {c['observation']!r}")
-            need(c.get("relays") is None or c["relays"] in sources, s.file, where,
-                 f"unknown relayed source {c.get('relays')!r}")
+            need(
+                c["observation"] in observations,
+                s.file,
+                where,
+                f"unknown observation {c['observation']!r}",
+            )
+            need(
+                c.get("relays") is None or c["relays"] in sources,
+                s.file,
+                where,
+                f"unknown relayed source {c.get('relays')!r}",
+            )
             qual = c.get("qualifier")
             if qual is not None and qual not in seeds.qualifiers:
-                problems.append(SeedProblem(s.file, where, f"unknown qualifier {qual!r}: add it "
-                                            "to schemas/qualifiers.csv with its rule first"))
+                problems.append(
+                    SeedProblem(
+                        s.file,
+                        where,
+                        f"unknown qualifier {qual!r}: add it "
+                        "to schemas/qualifiers.csv with its rule first",
+                    )
+                )
             else:
                 msg = qualifiers.stated_value_problem(c["stated_value"], seeds.qualifiers.get(qual))
                 need(msg is None, s.file, where, msg or "")
             problems += _check_locator(s, c, s.file, where)
             number = c["stated_value"]
-            need(c.get("quote") is None or number in c["quote"], s.file, where,
-                 f"the quote does not contain the stated value {number!r}")
+            need(
+                c.get("quote") is None or number in c["quote"],
+                s.file,
+                where,
+                f"the quote does not contain the stated value {number!r}",
+            )
         for i, e in enumerate(s.data.get("events", [])):
             where = f"events[{i}] ({e['id']})"
             if msg := partial_dates.problem(e["date"]):

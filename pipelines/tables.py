@@ -27,7 +27,9 @@ def make_tables(seeds: Seeds) -> dict[str, list[Row]]:
             _observation(o, cited[o["primary_citation"]], seeds) for o in cb["observations"]
         ],
         "citations": [_citation(s.data["id"], c) for s, c in citations],
-        "events": [_event(s.data["id"], e) for s in seeds.sources for e in s.data.get("events", [])],
+        "events": [
+            _event(s.data["id"], e) for s in seeds.sources for e in s.data.get("events", [])
+        ],
     }
     assert list(tables) == resource_names(), "every declared resource is built, in order"
     return {name: _ordered(name, rows) for name, rows in tables.items()}

@@ -61,13 +61,19 @@ def open_target(target: str | Path) -> Target:
         return result
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
-        result.findings.append(_finding("descriptor-error", f"malformed JSON at {where}: {exc.msg}",
-                                        path, row=exc.lineno))
+        result.findings.append(
+            _finding(
+                "descriptor-error", f"malformed JSON at {where}: {exc.msg}", path, row=exc.lineno
+            )
+        )
         return result
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         result.findings.append(
-            _finding("descriptor-error", "a data package descriptor is a JSON object with a "
-                     "'resources' list", path)
+            _finding(
+                "descriptor-error",
+                "a data package descriptor is a JSON object with a 'resources' list",
+                path,
+            )
         )
         return result
     result.descriptor = descriptor
@@ -79,9 +85,14 @@ def _unsafe_paths(descriptor: dict[str, Any], base: Path, path: Path) -> list[Fi
     findings = []
     for key in ("$schema", "profile"):
         if key in descriptor and descriptor[key] not in KNOWN_PROFILES:
-            findings.append(_finding("unknown-profile",
-                                     f"{key} {descriptor[key]!r} is not a Data Package profile "
-                                     "kzdata knows; custom profiles are not fetched", path))
+            findings.append(
+                _finding(
+                    "unknown-profile",
+                    f"{key} {descriptor[key]!r} is not a Data Package profile "
+                    "kzdata knows; custom profiles are not fetched",
+                    path,
+                )
+            )
     for i, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict):
             findings.append(_finding("descriptor-error", f"resources[{i}] is not an object", path))
@@ -89,18 +100,32 @@ def _unsafe_paths(descriptor: dict[str, Any], base: Path, path: Path) -> list[Fi
         name = resource.get("name") if isinstance(resource.get("name"), str) else f"resources[{i}]"
         paths = resource.get("path", [])
         for key, value in [("path", p) for p in (paths if isinstance(paths, list) else [paths])] + [
-            (key, resource[key]) for key in ("schema", "dialect") if isinstance(resource.get(key), str)
+            (key, resource[key])
+            for key in ("schema", "dialect")
+            if isinstance(resource.get(key), str)
         ]:
             if reason := unsafe_reason(value, base):
                 findings.append(
-                    _finding("unsafe-path", f"{key} {value!r} {reason}; refused, not read", path,
-                             resource=name, field=key)
+                    _finding(
+                        "unsafe-path",
+                        f"{key} {value!r} {reason}; refused, not read",
+                        path,
+                        resource=name,
+                        field=key,
+                    )
                 )
         for key in ("$schema", "profile"):
             if key in resource and resource[key] not in KNOWN_PROFILES:
-                findings.append(_finding("unknown-profile", f"{key} {resource[key]!r} is not a "
-                                         "profile kzdata knows; custom profiles are not fetched",
-                                         path, resource=name, field=key))
+                findings.append(
+                    _finding(
+                        "unknown-profile",
+                        f"{key} {resource[key]!r} is not a "
+                        "profile kzdata knows; custom profiles are not fetched",
+                        path,
+                        resource=name,
+                        field=key,
+                    )
+                )
     return findings
 
 
