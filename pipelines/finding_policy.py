@@ -1,0 +1,47 @@
+"""What a finding becomes in a report: its declared severity, and its value masked when the
+rule is a privacy rule. Report.add applies this to every finding, so no format can forget it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from kzdata.pipelines.finding import INTERNAL_RULE, Finding
+from kzdata.schemas.severities import Severities
+
+MASK = "***"
+
+
+def apply(finding: Finding, severities: Severities) -> Finding:
+    """The finding as every report format shows it."""
+    # A crash is a bug whatever the declaration says: never a warning that CI could ignore.
+    severity = (
+        "error"
+        if finding.rule == INTERNAL_RULE
+        else severities.severity(finding.layer, finding.rule)
+    )
+    if not severities.is_privacy(finding.layer, finding.rule):
+        return replace(finding, severity=severity)
+    return replace(
+        finding,
+        severity=severity,
+        value=None if finding.value is None else MASK,
+        message=mask(finding.message, finding.value),
+    )
+
+
+def mask(message: str, value: str | None) -> str:
+    """`message` with every occurrence of `value` replaced by the mask, also where the layer
+    wrote it escaped (as repr() or JSON would)."""
+    if not value:
+        return message
+    forms = {
+        value,
+        repr(value)[1:-1],
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+    }
+    # Longest first, so a shorter form never leaves part of a longer one behind.
+    for form in sorted(forms, key=len, reverse=True):
+        message = message.replace(form, MASK)
+    return message
