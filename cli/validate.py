@@ -36,6 +36,7 @@ def validate(
         typer.Option(
             "--layer",
             "-l",
+            metavar="NAME",
             help="Run only this layer (repeatable; default: all). Refusals of the descriptor "
             "itself are always reported.",
         ),

@@ -14,20 +14,23 @@ MASK = "***"
 
 def apply(finding: Finding, severities: Severities) -> Finding:
     """The finding as every report format shows it."""
-    # A crash is a bug whatever the declaration says: never a warning that CI could ignore.
-    severity = (
-        "error"
-        if finding.rule == INTERNAL_RULE
-        else severities.severity(finding.layer, finding.rule)
-    )
+    severity = severity_of(finding.layer, finding.rule, severities)
+    # A layer may hand over a number or a date: the report's value is always text.
+    value = None if finding.value is None else str(finding.value)
     if not severities.is_privacy(finding.layer, finding.rule):
-        return replace(finding, severity=severity)
+        return replace(finding, severity=severity, value=value)
     return replace(
         finding,
         severity=severity,
-        value=None if finding.value is None else MASK,
-        message=mask(finding.message, finding.value),
+        value=None if value is None else MASK,
+        message=mask(finding.message, value),
     )
+
+
+def severity_of(layer: str, rule: str, severities: Severities) -> str:
+    """The declared severity of `rule` in `layer`."""
+    # A crash is a bug whatever the declaration says: never a warning that CI could ignore.
+    return "error" if rule == INTERNAL_RULE else severities.severity(layer, rule)
 
 
 def mask(message: str, value: str | None) -> str:

@@ -66,6 +66,14 @@ def test_the_value_and_every_form_of_it_in_the_message_are_masked() -> None:
     assert masked.message.count(MASK) == 4
 
 
+def test_a_value_that_is_not_text_is_masked_too() -> None:
+    finding = Finding("privacy", "iin", f"number {int(IIN)} found", value=int(IIN))  # type: ignore[arg-type]
+    masked = Report("x", findings=[finding]).findings[0]
+    assert (masked.value, masked.message) == (MASK, f"number {MASK} found")
+    kept = Report("x", findings=[Finding("pandera", "bounds", "m", value=7)])  # type: ignore[arg-type]
+    assert kept.findings[0].value == "7"
+
+
 def test_mask_leaves_a_message_without_the_value_alone() -> None:
     assert mask("nothing to hide", IIN) == "nothing to hide"
     assert mask("nothing to hide", "") == "nothing to hide"

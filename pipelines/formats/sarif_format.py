@@ -9,8 +9,9 @@ from typing import Any
 from urllib.parse import quote
 
 from kzdata import __version__
+from kzdata.pipelines.finding_policy import severity_of
 from kzdata.pipelines.formats.locations import Location, Locator
-from kzdata.pipelines.report import INTERNAL_RULE, Finding, Report
+from kzdata.pipelines.report import Finding, Report
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -43,11 +44,7 @@ def render(report: Report) -> str:
 
 def _descriptor(rule_id: str, finding: Finding, report: Report) -> dict[str, Any]:
     severities = report.severities
-    level = (
-        "error"
-        if finding.rule == INTERNAL_RULE
-        else severities.severity(finding.layer, finding.rule)
-    )
+    level = severity_of(finding.layer, finding.rule, severities)
     return {
         "id": rule_id,
         "name": finding.rule,
