@@ -10,8 +10,18 @@ import typer
 
 
 class Format(StrEnum):
+    """The report formats (kzdata.pipelines.formats.FORMATS, kept in step by a test)."""
+
     text = "text"
     json = "json"
+    github = "github"
+    junit = "junit"
+    sarif = "sarif"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
 
 
 def validate(
@@ -21,11 +31,24 @@ def validate(
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Report format.")
     ] = Format.text,
+    layers: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--layer",
+            "-l",
+            metavar="NAME",
+            help="Run only this layer (repeatable; default: all). Refusals of the descriptor "
+            "itself are always reported.",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
+    ] = FailOn.error,
 ) -> None:
     """Validate a data package. Exit 0 valid, 1 findings, 2 could not run, 3 internal error."""
     from kzdata.pipelines.formats import FORMATS
     from kzdata.pipelines.validate import validate as run_validate
 
-    report = run_validate(target)
+    report = run_validate(target, layers=layers)
     typer.echo(FORMATS[output_format.value](report), nl=False)
-    raise typer.Exit(report.exit_code())
+    raise typer.Exit(report.exit_code(fail_on.value))

@@ -8,6 +8,7 @@ lazy, so `import kzdata` stays cheap.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,12 +32,12 @@ def build(seeds: str | Path = "seeds", out: str | Path = "datapackage") -> Build
     return _build(seeds, out)
 
 
-def validate(target: str | Path | None = None) -> Report:
+def validate(target: str | Path | None = None, layers: Iterable[str] | None = None) -> Report:
     """Validate a data package (a folder or a datapackage.json; by default the one shipped
-    with kzdata) and return the report the CLI prints."""
+    with kzdata) with the named layers (default: all) and return the report the CLI prints."""
     from kzdata.pipelines.validate import validate as _validate
 
-    return _validate(target if target is not None else package_path())
+    return _validate(target if target is not None else package_path(), layers=layers)
 
 
 def package_path() -> Path:

@@ -1,34 +1,54 @@
-"""Validate: open a target, run each layer on it, gather one report."""
+"""Validate: open a target, run the selected layers on it, gather one report."""
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from kzdata.pipelines.errors import CannotRun
 from kzdata.pipelines.layers import frictionless_layer
 from kzdata.pipelines.report import INTERNAL_RULE, Finding, Report
 from kzdata.pipelines.target import Target, open_target
+from kzdata.schemas.severities import Severities
 
 Layer = Callable[[Target], list[Finding]]
 LAYERS: dict[str, Layer] = {"frictionless": frictionless_layer.check}
 
 
-def validate(target: str | Path) -> Report:
-    """Validate the package at `target` (a folder or a datapackage.json).
+def validate(
+    target: str | Path,
+    layers: Iterable[str] | None = None,
+    severities: Severities | None = None,
+) -> Report:
+    """Validate the package at `target` (a folder or a datapackage.json) with the named layers
+    (all of them by default), grading findings by `severities` (schemas/severities.yaml).
 
-    Raises CannotRun when there is no package to read. A descriptor that is malformed or points
-    outside its package is refused: the data layers do not run on it.
+    Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
+    that is malformed or points outside its package is refused whatever the layers: its
+    findings are reported and no layer reads the data.
     """
+    selected = select_layers(layers)
     opened = open_target(target)
-    report = Report(target=str(target), findings=list(opened.findings))
+    report = Report(str(target), descriptor=str(opened.descriptor_path), severities=severities)
+    report.add(opened.findings)
     if opened.descriptor is None or opened.findings:
-        report.layers = ["frictionless"]
+        # Only the opening checks ran; they are the frictionless layer's.
+        report.layers = list(dict.fromkeys(f.layer for f in opened.findings))
         return report
-    for name, layer in LAYERS.items():
+    for name in selected:
         report.layers.append(name)
-        report.findings += _run(name, layer, opened)
+        report.add(_run(name, LAYERS[name], opened))
     return report
+
+
+def select_layers(names: Iterable[str] | None) -> list[str]:
+    """The layers to run, in LAYERS order: all of them when `names` is None or empty."""
+    wanted = list(dict.fromkeys(names or ()))
+    if unknown := [n for n in wanted if n not in LAYERS]:
+        known = ", ".join(LAYERS)
+        raise CannotRun(f"unknown layer {', '.join(map(repr, unknown))} (layers: {known})")
+    return [n for n in LAYERS if not wanted or n in wanted]
 
 
 def _run(name: str, layer: Layer, target: Target) -> list[Finding]:
@@ -43,5 +63,8 @@ def _run(name: str, layer: Layer, target: Target) -> list[Finding]:
                 rule=INTERNAL_RULE,
                 message=f"the {name} layer crashed (a bug in kzdata): {type(exc).__name__}: "
                 f"{exc} at {Path(where.filename).name}:{where.lineno}",
+                # The exception text may quote data: as the value, it is masked with the rest
+                # when the layer's findings are privacy findings.
+                value=str(exc) or None,
             )
         ]

@@ -1,9 +1,12 @@
-"""Shared fixtures: the real repository's seeds and package, copied so tests can break them."""
+"""Shared fixtures: copies of the real seeds and package that tests can break."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+import os
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,60 +14,119 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-PACKAGE = REPO / "datapackage"
+SHIPPED = REPO / "datapackage"
 
 
-def read_descriptor(package: Path) -> dict:
-    return json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-
-
-def write_descriptor(package: Path, descriptor: dict) -> None:
-    (package / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+def read_descriptor(folder: Path) -> dict:
+    return json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))
 
 
 def resource_entry(descriptor: dict, name: str) -> dict:
     return next(r for r in descriptor["resources"] if r["name"] == name)
 
 
-def rehash(package: Path, resource: str) -> None:
-    """Record a resource's current bytes and sha256, so only a deliberate edit is wrong."""
-    descriptor = read_descriptor(package)
-    entry = resource_entry(descriptor, resource)
-    content = (package / entry["path"]).read_bytes()
-    entry["bytes"] = len(content)
-    entry["hash"] = "sha256:" + hashlib.sha256(content).hexdigest()
-    write_descriptor(package, descriptor)
+class PackageCopy(os.PathLike):
+    """A copy of datapackage/ to break. It stands for its folder (`str(copy)`, `copy / "x"`).
+    Cell edits also rewrite the resource's declared bytes and hash, so that frictionless
+    reports only the broken cell, unless asked not to."""
 
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.descriptor = folder / "datapackage.json"
 
-def edit_csv(package: Path, resource: str, old: str, new: str, keep_hash: bool = True) -> None:
-    """Replace the first `old` in a resource's CSV with `new`."""
-    path = package / "data" / f"{resource}.csv"
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    if keep_hash:
-        rehash(package, resource)
+    def __fspath__(self) -> str:
+        return str(self.folder)
+
+    def __str__(self) -> str:
+        return str(self.folder)
+
+    def __truediv__(self, other: str) -> Path:
+        return self.folder / other
+
+    def read_descriptor(self) -> dict:
+        return read_descriptor(self.folder)
+
+    def write_descriptor(self, descriptor: dict) -> None:
+        self.descriptor.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    def resource(self, name: str) -> dict:
+        return resource_entry(self.read_descriptor(), name)
+
+    def csv_path(self, name: str) -> Path:
+        return self.folder / self.resource(name)["path"]
+
+    def rows(self, name: str) -> list[list[str]]:
+        text = self.csv_path(name).read_text(encoding="utf-8")
+        return list(csv.reader(io.StringIO(text, newline="")))
+
+    def cell(self, name: str, row: int, field: str) -> str:
+        """The cell of `field` in frictionless row `row` (the header is row 1)."""
+        rows = self.rows(name)
+        return rows[row - 1][rows[0].index(field)]
+
+    def set_cell(self, name: str, row: int, field: str, value: str) -> None:
+        rows = self.rows(name)
+        rows[row - 1][rows[0].index(field)] = value
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        self.write_bytes(name, out.getvalue().encode("utf-8"))
+
+    def edit(self, name: str, old: str, new: str, keep_hash: bool = True) -> None:
+        """Replace the first `old` in a resource's CSV text with `new`."""
+        path = self.csv_path(name)
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        content = text.replace(old, new, 1).encode("utf-8")
+        if keep_hash:
+            self.write_bytes(name, content)
+        else:
+            path.write_bytes(content)
+
+    def rehash(self, name: str) -> None:
+        self.write_bytes(name, self.csv_path(name).read_bytes())
+
+    def write_bytes(self, name: str, content: bytes) -> None:
+        self.csv_path(name).write_bytes(content)
+        data = self.read_descriptor()
+        entry = resource_entry(data, name)
+        entry["bytes"] = len(content)
+        entry["hash"] = "sha256:" + hashlib.sha256(content).hexdigest()
+        self.write_descriptor(data)
+
+    def line_and_column(self, name: str, text: str) -> tuple[int, int]:
+        """1-based line and column where `text` (unique in the file) stands in the CSV file."""
+        content = self.csv_path(name).read_text(encoding="utf-8")
+        assert content.count(text) == 1, f"{text!r} is not unique in {name}"
+        before = content[: content.index(text)]
+        return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 @pytest.fixture
 def tools() -> SimpleNamespace:
-    """The helpers above (tests import nothing from conftest under --import-mode=importlib)."""
+    """Plain helpers (tests import nothing from conftest under --import-mode=importlib)."""
     return SimpleNamespace(
-        repo=REPO,
-        read_descriptor=read_descriptor,
-        write_descriptor=write_descriptor,
-        resource_entry=resource_entry,
-        rehash=rehash,
-        edit_csv=edit_csv,
+        repo=REPO, read_descriptor=read_descriptor, resource_entry=resource_entry
     )
 
 
 @pytest.fixture
-def package(tmp_path: Path) -> Path:
+def package(tmp_path: Path) -> PackageCopy:
     """A copy of the shipped data package to break."""
-    return Path(shutil.copytree(PACKAGE, tmp_path / "pkg"))
+    folder = tmp_path / "pkg"
+    shutil.copytree(SHIPPED, folder)
+    return PackageCopy(folder)
+
+
+@pytest.fixture
+def broken(package: PackageCopy) -> PackageCopy:
+    """The package with a non-integer value in observations row 4, after a row whose notes
+    hold a line break (so row 4 is not line 4), and a duplicate primary key in citations."""
+    package.set_cell("observations", 2, "notes", "first line\nsecond line, quoted")
+    package.set_cell("observations", 4, "value", "NOT_AN_INTEGER")
+    package.set_cell("citations", 3, "citation_id", package.cell("citations", 2, "citation_id"))
+    return package
 
 
 @pytest.fixture

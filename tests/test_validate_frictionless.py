@@ -36,7 +36,7 @@ def test_python_api_returns_the_report_the_cli_prints(runner, tools):
 
 
 def test_wrong_type(runner, package, tools):
-    tools.edit_csv(package, "observations", ",709,709,709,", ",7o9,709,709,")
+    package.edit("observations", ",709,709,709,", ",7o9,709,709,")
     code, found = findings(runner, package)
     assert code == 1
     hit = [f for f in found if f["rule"] == "type-error"]
@@ -46,7 +46,7 @@ def test_wrong_type(runner, package, tools):
 
 
 def test_duplicate_primary_key(runner, package, tools):
-    tools.edit_csv(package, "citations", "doc000_cases_709,", "doc000_cases_28,")
+    package.edit("citations", "doc000_cases_709,", "doc000_cases_28,")
     code, found = findings(runner, package)
     assert code == 1
     assert any(
@@ -55,9 +55,7 @@ def test_duplicate_primary_key(runner, package, tools):
 
 
 def test_dangling_foreign_key(runner, package, tools):
-    tools.edit_csv(
-        package, "observations", ",criminal_cases_opened_mercenarism,", ",no_such_indicator,"
-    )
+    package.edit("observations", ",criminal_cases_opened_mercenarism,", ",no_such_indicator,")
     code, found = findings(runner, package)
     assert code == 1
     fk = [f for f in found if f["rule"] == "foreign-key"]
@@ -66,7 +64,7 @@ def test_dangling_foreign_key(runner, package, tools):
 
 
 def test_hash_mismatch(runner, package, tools):
-    tools.edit_csv(package, "events", "2025-04,month", "2025-05,month", keep_hash=False)
+    package.edit("events", "2025-04,month", "2025-05,month", keep_hash=False)
     code, found = findings(runner, package)
     assert code == 1
     assert any(f["rule"] == "hash-count" and f["resource"] == "events" for f in found)
@@ -114,9 +112,9 @@ SECRET = "secret-content-that-must-not-be-echoed"
 )
 def test_unsafe_paths_are_refused(runner, package, tools, tmp_path, path):
     (tmp_path / "outside.csv").write_text(SECRET, encoding="utf-8")
-    descriptor = tools.read_descriptor(package)
+    descriptor = package.read_descriptor()
     tools.resource_entry(descriptor, "events")["path"] = path
-    tools.write_descriptor(package, descriptor)
+    package.write_descriptor(descriptor)
     result = runner.invoke(app, ["validate", str(package)])
     assert result.exit_code == 1
     assert "unsafe-path" in result.stdout and "events" in result.stdout
@@ -142,18 +140,18 @@ def test_symlink_inside_the_package_is_read(runner, package):
 
 
 def test_schema_given_as_remote_path_is_refused(runner, package, tools):
-    descriptor = tools.read_descriptor(package)
+    descriptor = package.read_descriptor()
     tools.resource_entry(descriptor, "events")["schema"] = "https://example.org/schema.json"
-    tools.write_descriptor(package, descriptor)
+    package.write_descriptor(descriptor)
     code, found = findings(runner, package)
     assert code == 1
     assert found[0]["rule"] == "unsafe-path" and found[0]["field"] == "schema"
 
 
 def test_custom_profile_is_refused(runner, package, tools):
-    descriptor = tools.read_descriptor(package)
+    descriptor = package.read_descriptor()
     descriptor["$schema"] = "https://example.org/my-profile.json"
-    tools.write_descriptor(package, descriptor)
+    package.write_descriptor(descriptor)
     code, found = findings(runner, package)
     assert code == 1 and found[0]["rule"] == "unknown-profile"
 
@@ -205,9 +203,9 @@ def test_empty_resources_list(runner, package):
 
 
 def test_invalid_descriptor_says_why(runner, package, tools):
-    descriptor = tools.read_descriptor(package)
+    descriptor = package.read_descriptor()
     del tools.resource_entry(descriptor, "events")["name"]
-    tools.write_descriptor(package, descriptor)
+    package.write_descriptor(descriptor)
     code, found = findings(runner, package)
     assert code == 1
     assert any("'name' is a required property" in f["message"] for f in found)
@@ -216,7 +214,7 @@ def test_invalid_descriptor_says_why(runner, package, tools):
 def test_undecodable_resource(runner, package, tools):
     path = package / "data" / "events.csv"
     path.write_bytes(path.read_bytes().replace(b"Reports", b"R\xe9ports"))
-    tools.rehash(package, "events")
+    package.rehash("events")
     code, found = findings(runner, package)
     assert code == 1
     assert any(f["rule"] == "encoding-error" and f["resource"] == "events" for f in found)

@@ -1,4 +1,4 @@
-"""JSON: the stable, documented shape of a report (see README, 'Validation report')."""
+"""JSON: the stable, documented shape of a report (docs/report.md, schemas/report.schema.json)."""
 
 from __future__ import annotations
 

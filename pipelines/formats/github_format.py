@@ -1,0 +1,37 @@
+"""GitHub: workflow commands that annotate each finding at its CSV file, line and column."""
+
+from __future__ import annotations
+
+from kzdata.pipelines.formats.locations import Location, Locator
+from kzdata.pipelines.report import Finding, Report
+
+
+def render(report: Report) -> str:
+    locator = Locator(report)
+    return "".join(command(f, locator.locate(f)) + "\n" for f in report.findings)
+
+
+def command(finding: Finding, where: Location) -> str:
+    """`::error file=F,line=L,col=C,title=T::message` (or ::warning), escaped as GitHub
+    unescapes it; unknown properties are left out."""
+    properties = {
+        "file": where.file,
+        "line": where.line,
+        "col": where.column,
+        "title": f"{finding.layer}/{finding.rule}",
+    }
+    listed = ",".join(
+        f"{name}={escape_property(str(value))}"
+        for name, value in properties.items()
+        if value is not None
+    )
+    return f"::{finding.severity} {listed}::{escape_data(finding.message)}"
+
+
+def escape_data(text: str) -> str:
+    # '%' first, so the escapes added after it are not escaped again.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

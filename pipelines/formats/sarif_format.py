@@ -1,0 +1,89 @@
+"""SARIF 2.1.0: one rule descriptor per rule, one result per finding, located at the CSV file,
+line and column (built as plain JSON: the object model packages add nothing we need)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from kzdata import __version__
+from kzdata.pipelines.finding_policy import severity_of
+from kzdata.pipelines.formats.locations import Location, Locator
+from kzdata.pipelines.report import Finding, Report
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+# A relative URI is relative to the directory kzdata ran in: in CI, the repository root.
+SOURCE_ROOT = "%SRCROOT%"
+
+
+def render(report: Report) -> str:
+    locator = Locator(report)
+    rules: dict[str, int] = {}
+    descriptors: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
+    for finding in report.findings:
+        rule_id = f"{finding.layer}/{finding.rule}"
+        if rule_id not in rules:
+            rules[rule_id] = len(descriptors)
+            descriptors.append(_descriptor(rule_id, finding, report))
+        results.append(_result(finding, rule_id, rules[rule_id], locator.locate(finding)))
+    run = {
+        "tool": {"driver": {"name": "kzdata", "version": __version__, "rules": descriptors}},
+        "invocations": [{"executionSuccessful": not report.internal}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _descriptor(rule_id: str, finding: Finding, report: Report) -> dict[str, Any]:
+    severities = report.severities
+    level = severity_of(finding.layer, finding.rule, severities)
+    return {
+        "id": rule_id,
+        "name": finding.rule,
+        "shortDescription": {"text": f"kzdata {finding.layer} layer: {finding.rule}"},
+        "defaultConfiguration": {"level": level},
+        "properties": {
+            "layer": finding.layer,
+            "privacy": severities.is_privacy(finding.layer, finding.rule),
+        },
+    }
+
+
+def _result(finding: Finding, rule_id: str, index: int, where: Location) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": rule_id,
+        "ruleIndex": index,
+        "level": finding.severity,
+        "message": {"text": finding.message},
+        "locations": [],
+    }
+    if where.file is not None:
+        physical: dict[str, Any] = {"artifactLocation": _artifact(where.file)}
+        if where.line is not None:
+            physical["region"] = {"startLine": where.line}
+            if where.column is not None:
+                physical["region"]["startColumn"] = where.column
+        result["locations"].append({"physicalLocation": physical})
+    where_in_data = {
+        "resource": finding.resource,
+        "row": finding.row,
+        "field": finding.field,
+        "value": finding.value,
+    }
+    result["properties"] = {k: v for k, v in where_in_data.items() if v is not None}
+    return result
+
+
+def _artifact(file: str) -> dict[str, str]:
+    path = PurePosixPath(file)
+    if path.is_absolute():
+        return {"uri": "file://" + quote(str(path))}
+    return {"uri": quote(str(path)), "uriBaseId": SOURCE_ROOT}
