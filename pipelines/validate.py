@@ -7,13 +7,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kzdata.pipelines.errors import CannotRun
-from kzdata.pipelines.layers import frictionless_layer
+from kzdata.pipelines.layers import frictionless_layer, pandera_layer
 from kzdata.pipelines.report import INTERNAL_RULE, Finding, Report
 from kzdata.pipelines.target import Target, open_target
 from kzdata.schemas.severities import Severities
 
 Layer = Callable[[Target], list[Finding]]
-LAYERS: dict[str, Layer] = {"frictionless": frictionless_layer.check}
+LAYERS: dict[str, Layer] = {
+    "frictionless": frictionless_layer.check,
+    "pandera": pandera_layer.check,
+}
 
 
 def validate(

@@ -1,0 +1,159 @@
+"""Layer 2, pandera: every CSV table against the schema compiled from its own Table Schema,
+with the cross-column rules on top. Lazy: every failing cell is reported, not the first."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kzdata.pipelines.report import Finding
+from kzdata.pipelines.target import Target
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
+    import polars as pl
+    from pandera.errors import SchemaErrors
+
+LAYER = "pandera"
+# pandera's names for header problems (a failure case there is a column name, not a cell).
+HEADER_MESSAGES = {
+    "column_in_dataframe": "the schema's field {} is not a column of the CSV",
+    "column_in_schema": "the CSV column {} is not a field of the schema",
+    "column_ordered": "the CSV column {} is out of the schema's field order",
+}
+
+
+def check(target: Target) -> list[Finding]:
+    """Findings of every local CSV table resource; other resources are not this layer's."""
+    # Imported here: the CLI must not pay for pandera and polars unless this layer runs.
+    from pandera.config import ValidationDepth, config_context
+
+    assert target.descriptor is not None
+    findings: list[Finding] = []
+    # Forced on: an environment variable must not turn this layer into a silent pass.
+    with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
+        for resource in target.descriptor["resources"]:
+            if _is_local_csv_table(resource):
+                findings += _check_resource(resource, target.basepath)
+    return findings
+
+
+def _is_local_csv_table(resource: Any) -> bool:
+    if not isinstance(resource, dict) or "schema" not in resource:
+        return False
+    path = resource.get("path")
+    if not isinstance(path, str) or "://" in path:
+        return False
+    fmt = resource.get("format") or Path(path).suffix.lstrip(".")
+    return str(fmt).lower() == "csv"
+
+
+def _check_resource(resource: dict[str, Any], base: Path) -> list[Finding]:
+    from pandera.errors import SchemaErrors
+
+    from kzdata.pipelines.csv_frame import UnreadableCsv, read_text_columns
+    from kzdata.schemas.pandera_compiler import SchemaCompileError, compile_schema, missing_to_null
+
+    where = {"resource": resource.get("name"), "path": resource["path"]}
+    try:
+        table_schema = _json_or_path(resource["schema"], base, "schema")
+        dialect = _json_or_path(resource.get("dialect", {}), base, "dialect")
+        schema = compile_schema(table_schema)
+        names = [field["name"] for field in table_schema["fields"]]
+        frame = read_text_columns(base / resource["path"], dialect, resource.get("encoding"), names)
+        frame = frame.with_columns(missing_to_null(table_schema, frame.columns))
+    except SchemaCompileError as exc:
+        message = f"the resource's Table Schema or dialect cannot be used: {exc}"
+        return [Finding(LAYER, "schema-error", message, **where)]
+    except UnreadableCsv as exc:
+        return [Finding(LAYER, "csv-unreadable", str(exc), **where)]
+    try:
+        schema.validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        return _findings(exc, schema, frame, dialect.get("header", True) is not False, where)
+    return []
+
+
+def _json_or_path(value: Any, base: Path, key: str) -> dict[str, Any]:
+    """An inline object, or a path to one (already checked safe when the target was opened)."""
+    from kzdata.schemas.pandera_compiler import SchemaCompileError
+
+    if isinstance(value, dict):
+        return value
+    try:
+        loaded = (
+            json.loads((base / value).read_text(encoding="utf-8"))
+            if isinstance(value, str)
+            else None
+        )
+    except (OSError, ValueError) as exc:
+        raise SchemaCompileError(f"cannot read the {key} at {value!r}: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise SchemaCompileError(f"the {key} is not a JSON object")
+    return loaded
+
+
+def _findings(
+    exc: SchemaErrors,
+    schema: pa.DataFrameSchema,
+    frame: pl.DataFrame,
+    header: bool,
+    where: dict[str, Any],
+) -> list[Finding]:
+    """One finding per failure case, numbered as frictionless numbers rows: data row i (from 0)
+    is row i + 2 under a header row, i + 1 without one."""
+    from pandera.errors import SchemaErrorReason
+
+    for error in exc.schema_errors:
+        if error.reason_code == SchemaErrorReason.CHECK_ERROR:  # our check is broken: a bug
+            raise RuntimeError(
+                f"pandera check {error.check} on {error.column_name} failed: {error}"
+            )
+    first_row, header_row = (2, 1) if header else (1, None)
+    findings = []
+    groups = exc.failure_cases.group_by(["column", "check", "check_number"], maintain_order=True)
+    for (column, rule, number), cases in groups:
+        if column is None or number is None:  # a header problem: the case names a column
+            for name in cases["failure_case"]:
+                message = HEADER_MESSAGES.get(rule, f"{rule}: {{}}").format(repr(name))
+                findings.append(
+                    Finding(
+                        LAYER,
+                        rule,
+                        message,
+                        row=header_row,
+                        field=name if column is None else column,
+                        **where,
+                    )
+                )
+            continue
+        check = schema.columns[column].checks[number]
+        context = check.statistics.get("context", [])
+        indices = cases["index"].to_list()
+        quoted = frame.select(context)[indices].rows() if context else [()] * len(indices)
+        for index, value, row in zip(indices, cases["failure_case"], quoted, strict=True):
+            findings.append(
+                Finding(
+                    LAYER,
+                    rule,
+                    _message(
+                        column, value, check.description, dict(zip(context, row, strict=False))
+                    ),
+                    row=index + first_row,
+                    field=column,
+                    value=value,
+                    **where,
+                )
+            )
+    return findings
+
+
+def _message(field: str, value: str | None, description: str, context: dict[str, Any]) -> str:
+    subject = field if value is None else f"{field} {value!r}"
+    if not context:
+        return f"{subject} {description}"
+    cells = ", ".join(
+        f"{name}={'empty' if cell is None else cell}" for name, cell in context.items()
+    )
+    return f"{subject} {description} ({cells})"

@@ -1,0 +1,193 @@
+"""Rules across the columns of one row, which a Table Schema cannot say.
+
+Each rule is declared once here with a stable name and the column its findings point at; the
+pandera compiler attaches it to any resource that has all the columns it reads. A rule reads
+cells through their fields' types and is not applied to a row where one of its cells is not of
+its type (the type check reports that cell). Rules that need two resources are not here: they
+belong to the Great Expectations layer.
+
+Partial dates (YYYY, YYYY-MM or YYYY-MM-DD) are compared by the days they may stand for: a
+period start by its earliest possible day, a period end and an as-of date by their latest. So
+"2025" to "2025" is a whole year, and an as-of "2025-12" is not before a period that starts
+"2025-12-25".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+# A column's values read by its field's type (null where empty or not of the type).
+Typed = Callable[[str], pl.Expr]
+
+PRECISION_SUFFIX = "_precision"
+_PARTIAL_DATE = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
+
+
+@dataclass(frozen=True)
+class CrossColumnRule:
+    """A rule on one row. `passes` is True where the row keeps it, never null."""
+
+    name: str
+    field: str
+    columns: tuple[str, ...]
+    description: str
+    passes: Callable[[Typed], pl.Expr]
+
+
+def earliest_day(date: pl.Expr) -> pl.Expr:
+    """The first day a partial date may stand for; null when empty or not a real date."""
+    n = date.str.len_chars()
+    padded = pl.when(n == 4).then(date + "-01-01").when(n == 7).then(date + "-01").otherwise(date)
+    return pl.when(date.str.contains(_PARTIAL_DATE)).then(
+        padded.str.to_date("%Y-%m-%d", strict=False)
+    )
+
+
+def latest_day(date: pl.Expr) -> pl.Expr:
+    """The last day a partial date may stand for; null when empty or not a real date."""
+    n = date.str.len_chars()
+    first = earliest_day(date)
+    return (
+        pl.when(n == 4)
+        .then(first.dt.offset_by("1y").dt.offset_by("-1d"))
+        .when(n == 7)
+        .then(first.dt.month_end())
+        .otherwise(first)
+    )
+
+
+def date_precision(date: pl.Expr) -> pl.Expr:
+    """'year', 'month' or 'day' for a partial date; null when empty or not a real date."""
+    n = date.str.len_chars()
+    precision = pl.when(n == 4).then(pl.lit("year")).when(n == 7).then(pl.lit("month"))
+    return pl.when(earliest_day(date).is_not_null()).then(precision.otherwise(pl.lit("day")))
+
+
+def _within_bounds(typed: Typed) -> pl.Expr:
+    value, lower, upper = typed("value"), typed("lower_bound"), typed("upper_bound")
+    return (lower <= value).fill_null(True) & (value <= upper).fill_null(True)
+
+
+def _bounds_ordered(typed: Typed) -> pl.Expr:
+    return (typed("lower_bound") <= typed("upper_bound")).fill_null(True)
+
+
+def _precision_bounds(typed: Typed) -> pl.Expr:
+    precision = typed("precision")
+    value, lower, upper = typed("value"), typed("lower_bound"), typed("upper_bound")
+    both = lower.is_not_null() & upper.is_not_null()
+    exact = value.is_not_null() & both & (lower == value) & (upper == value)
+    approximate = value.is_not_null() & both & (lower < upper) & (lower <= value) & (value <= upper)
+    at_least = lower.is_not_null() & upper.is_null()
+    at_most = upper.is_not_null() & lower.is_null()
+    vague = value.is_null() & both & (lower <= upper)
+    return (
+        pl.when(precision == "exact")
+        .then(exact)
+        .when(precision == "approximate")
+        .then(approximate)
+        .when(precision == "at_least")
+        .then(at_least)
+        .when(precision == "at_most")
+        .then(at_most)
+        .when(precision == "vague")
+        .then(vague)
+        .otherwise(True)  # an unknown precision is the enum check's finding
+        .fill_null(False)
+    )
+
+
+def _period_ordered(typed: Typed) -> pl.Expr:
+    start, end = typed("period_start"), typed("period_end")
+    return (earliest_day(start) <= latest_day(end)).fill_null(True)
+
+
+def _as_of_after_start(typed: Typed) -> pl.Expr:
+    as_of, start = typed("as_of"), typed("period_start")
+    return (latest_day(as_of) >= earliest_day(start)).fill_null(True)
+
+
+RULES: tuple[CrossColumnRule, ...] = (
+    CrossColumnRule(
+        "value-within-bounds",
+        "value",
+        ("value", "lower_bound", "upper_bound"),
+        "lies outside its bounds: lower_bound <= value <= upper_bound",
+        _within_bounds,
+    ),
+    CrossColumnRule(
+        "bounds-ordered",
+        "upper_bound",
+        ("lower_bound", "upper_bound"),
+        "is below the lower bound: lower_bound <= upper_bound",
+        _bounds_ordered,
+    ),
+    CrossColumnRule(
+        "precision-bounds",
+        "precision",
+        ("precision", "value", "lower_bound", "upper_bound"),
+        "does not agree with the value and bounds: exact needs all three present and equal; "
+        "approximate a value inside lower_bound < upper_bound; at_least only a lower bound; "
+        "at_most only an upper bound; vague no value and lower_bound <= upper_bound",
+        _precision_bounds,
+    ),
+    CrossColumnRule(
+        "period-order",
+        "period_end",
+        ("period_start", "period_end"),
+        "ends before the period starts (latest day of period_end < earliest of period_start)",
+        _period_ordered,
+    ),
+    CrossColumnRule(
+        "as-of-after-period-start",
+        "as_of",
+        ("as_of", "period_start"),
+        "is before the period starts (latest day of as_of < earliest of period_start)",
+        _as_of_after_start,
+    ),
+)
+
+
+def _partial_date_rules(date: str) -> list[CrossColumnRule]:
+    """A partial date and its `<date>_precision` column: a real date, and the right precision."""
+    precision = date + PRECISION_SUFFIX
+
+    def real(typed: Typed) -> pl.Expr:
+        return typed(date).is_null() | earliest_day(typed(date)).is_not_null()
+
+    def agrees(typed: Typed) -> pl.Expr:
+        value, stated = typed(date), typed(precision)
+        malformed = value.is_not_null() & earliest_day(value).is_null()  # `real` reports it
+        both_empty = value.is_null() & stated.is_null()
+        return malformed | both_empty | (stated == date_precision(value)).fill_null(False)
+
+    return [
+        CrossColumnRule(
+            "partial-date",
+            date,
+            (date,),
+            "is not a real date written YYYY, YYYY-MM or YYYY-MM-DD",
+            real,
+        ),
+        CrossColumnRule(
+            "partial-date-precision",
+            precision,
+            (date, precision),
+            f"does not agree with {date}: year for YYYY, month for YYYY-MM, day for "
+            "YYYY-MM-DD, and empty exactly when the date is",
+            agrees,
+        ),
+    ]
+
+
+def rules_for(columns: Sequence[str]) -> list[CrossColumnRule]:
+    """The rules that apply to a table with these columns."""
+    present = set(columns)
+    rules = [rule for rule in RULES if present.issuperset(rule.columns)]
+    for name in columns:
+        if name + PRECISION_SUFFIX in present:
+            rules += _partial_date_rules(name)
+    return rules
