@@ -129,9 +129,9 @@ RULES: tuple[CrossColumnRule, ...] = (
         "precision-bounds",
         "precision",
         ("precision", "value", "lower_bound", "upper_bound"),
-        "does not agree with the value and bounds: exact needs all three present and equal; "
-        "approximate a value inside lower_bound < upper_bound; at_least only a lower bound; "
-        "at_most only an upper bound; vague no value and lower_bound <= upper_bound",
+        "does not agree with the value and bounds (exact: all three equal; approximate: a "
+        "value within lower_bound < upper_bound; at_least: a lower bound only; at_most: an "
+        "upper bound only; vague: no value, lower_bound <= upper_bound)",
         _precision_bounds,
     ),
     CrossColumnRule(
