@@ -60,7 +60,9 @@ class CellType:
         """Constraint values (an enum, a minimum) as typed values, read as cells are."""
         if self.name == "boolean" and all(isinstance(v, bool) for v in values):
             return pl.Series(values, dtype=pl.Boolean)
-        texts = [_as_text(v) for v in values if v is not None]
+        if any(v is None for v in values):
+            raise SchemaCompileError(f"{keyword} value null is not {self.expected}")
+        texts = [_as_text(v) for v in values]
         typed = pl.select(self.parse(pl.lit(pl.Series(texts, dtype=pl.String)))).to_series()
         for text, value in zip(texts, typed, strict=True):
             if value is None:

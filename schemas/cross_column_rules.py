@@ -14,7 +14,7 @@ period start by its earliest possible day, a period end and an as-of date by the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -183,11 +183,22 @@ def _partial_date_rules(date: str) -> list[CrossColumnRule]:
     ]
 
 
-def rules_for(columns: Sequence[str]) -> list[CrossColumnRule]:
-    """The rules that apply to a table with these columns."""
-    present = set(columns)
-    rules = [rule for rule in RULES if present.issuperset(rule.columns)]
-    for name in columns:
-        if name + PRECISION_SUFFIX in present:
-            rules += _partial_date_rules(name)
-    return rules
+# The Table Schema types a rule can read a column as: numbers for value and bounds, text for
+# the rest. A table typing such a column otherwise is not one these rules are about (its own
+# field checks still run), rather than a rule crashing on it.
+NUMBERS = frozenset({"integer", "number"})
+COLUMN_TYPES = {"value": NUMBERS, "lower_bound": NUMBERS, "upper_bound": NUMBERS}
+TEXT = frozenset({"string"})
+
+
+def rules_for(types: Mapping[str, str]) -> list[CrossColumnRule]:
+    """The rules that apply to a table whose columns have these Table Schema types."""
+    candidates = list(RULES)
+    for name in types:
+        if name + PRECISION_SUFFIX in types:
+            candidates += _partial_date_rules(name)
+    return [
+        rule
+        for rule in candidates
+        if all(types.get(c) in COLUMN_TYPES.get(c, TEXT) for c in rule.columns)
+    ]

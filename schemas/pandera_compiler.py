@@ -51,7 +51,7 @@ def compile_schema(table_schema: Mapping[str, Any]) -> pa.DataFrameSchema:
     checks = {field["name"]: _field_checks(field, types[field["name"]], key) for field in fields}
     if len(key) > 1:
         checks[key[0]].append(_primary_key_check(key, types))
-    for rule in rules_for(list(types)):
+    for rule in rules_for({name: kind.name for name, kind in types.items()}):
         checks[rule.field].append(_rule_check(rule, types))
     fields_match = table_schema.get("fieldsMatch", "exact")
     if fields_match not in FIELDS_MATCH:

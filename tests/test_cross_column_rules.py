@@ -25,7 +25,7 @@ def rule_failures(fields: list[dict], rows: list[tuple]) -> set[tuple[str, str, 
     """(rule, field, 0-based row) of every failure of a cross-column rule."""
     names = [f["name"] for f in fields]
     frame = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
-    rules = {rule.name for rule in rules_for(names)}
+    rules = {rule.name for rule in rules_for({f["name"]: f.get("type", "string") for f in fields})}
     try:
         compile_schema({"fields": fields}).validate(frame, lazy=True)
     except SchemaErrors as exc:
@@ -128,12 +128,20 @@ def test_a_partial_date_is_real_and_agrees_with_its_precision(date, precision, b
 
 
 def test_rules_apply_only_to_tables_that_have_their_columns() -> None:
-    assert rules_for(["value", "lower_bound", "notes"]) == []
-    assert {r.name for r in rules_for(["lower_bound", "upper_bound"])} == {"bounds-ordered"}
-    assert {(r.name, r.field) for r in rules_for(["published", "published_precision"])} == {
+    assert rules_for({"value": "integer", "lower_bound": "integer", "notes": "string"}) == []
+    bounds = {"lower_bound": "integer", "upper_bound": "number"}
+    assert {r.name for r in rules_for(bounds)} == {"bounds-ordered"}
+    dates = {"published": "string", "published_precision": "string"}
+    assert {(r.name, r.field) for r in rules_for(dates)} == {
         ("partial-date", "published"),
         ("partial-date-precision", "published_precision"),
     }
+
+
+def test_rules_apply_only_to_columns_of_the_types_they_read() -> None:
+    assert rules_for({"lower_bound": "string", "upper_bound": "integer"}) == []
+    assert rules_for({"as_of": "boolean", "as_of_precision": "string"}) == []
+    assert rules_for({"period_start": "date", "period_end": "string"}) == []
 
 
 def test_every_failing_row_is_reported() -> None:

@@ -292,6 +292,8 @@ def test_fields_match_relaxes_the_header() -> None:
         {"fields": [{"name": "f"}], "fieldsMatch": "some"},
         {"fields": "f"},
         {"fields": [{"type": "string"}]},
+        {"fields": [{"name": "f", "type": "integer", "constraints": {"minimum": None}}]},
+        {"fields": [{"name": "f", "constraints": {"enum": [None]}}]},
     ],
 )
 def test_a_malformed_table_schema_is_a_compile_error(table_schema: dict) -> None:

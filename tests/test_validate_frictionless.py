@@ -13,8 +13,9 @@ import kzdata
 from kzdata.cli.main import app
 
 
-def findings(runner, target: Path) -> tuple[int, list[dict]]:
-    result = runner.invoke(app, ["validate", str(target), "--format", "json"])
+def findings(runner, target: Path, *layers: str) -> tuple[int, list[dict]]:
+    selected = [arg for layer in layers for arg in ("--layer", layer)]
+    result = runner.invoke(app, ["validate", str(target), "--format", "json", *selected])
     assert "Traceback" not in result.output
     return result.exit_code, json.loads(result.stdout)["findings"]
 
@@ -218,3 +219,26 @@ def test_undecodable_resource(runner, package, tools):
     code, found = findings(runner, package)
     assert code == 1
     assert any(f["rule"] == "encoding-error" and f["resource"] == "events" for f in found)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("minimum", None),
+        ("minimum", "2025-01-01"),
+        ("maximum", [1]),
+        ("maxLength", "5"),
+        ("enum", "x"),
+        ("pattern", "["),
+    ],
+)
+def test_unusable_constraint_is_a_finding_not_a_crash(runner, package, key, value):
+    descriptor = package.read_descriptor()
+    resource = next(r for r in descriptor["resources"] if r["name"] == "observations")
+    field = next(f for f in resource["schema"]["fields"] if f["name"] == "value")
+    field["constraints"][key] = value
+    package.write_descriptor(descriptor)
+    code, found = findings(runner, package, "frictionless")
+    assert code == 1
+    assert found and found[0]["rule"] == "schema-error"
+    assert (found[0]["resource"], found[0]["field"]) == ("observations", "value")

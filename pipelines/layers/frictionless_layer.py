@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kzdata.pipelines.report import Finding
@@ -14,6 +15,10 @@ def check(target: Target) -> list[Finding]:
     from frictionless import FrictionlessException, Package, system
 
     assert target.descriptor is not None
+    # frictionless crashes on some malformed constraints: they are the descriptor's fault, so
+    # they are reported as findings, and frictionless does not run on such a package.
+    if unusable := _invalid_constraints(target):
+        return unusable
     try:
         # Not trusted: frictionless keeps refusing unsafe paths itself, as a second line.
         with system.use_context(trusted=False):
@@ -26,6 +31,69 @@ def check(target: Target) -> list[Finding]:
     for task in report.tasks:
         findings += [_finding(e, resource=task.name, path=task.place) for e in task.errors]
     return findings
+
+
+_LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_LENGTHS = ("minLength", "maxLength")
+
+
+def _invalid_constraints(target: Target) -> list[Finding]:
+    """Constraints frictionless would crash on rather than report: a pattern that is not a
+    regular expression, a limit that is null or not a single value, a length that is not a
+    whole number, an enum that is not a list."""
+    findings = []
+    for resource in target.descriptor["resources"]:
+        schema = resource.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        for field in fields if isinstance(fields, list) else []:
+            constraints = field.get("constraints") if isinstance(field, dict) else None
+            for key, value in (constraints or {}).items() if isinstance(constraints, dict) else ():
+                if problem := _constraint_problem(key, value, field.get("type", "string")):
+                    findings.append(
+                        Finding(
+                            layer=LAYER,
+                            rule="schema-error",
+                            message=f"field {field.get('name')!r}: {key} {problem}; the "
+                            "package cannot be checked by frictionless",
+                            resource=resource.get("name"),
+                            field=field.get("name"),
+                            value=str(value),
+                            path=target.descriptor_path.name,
+                        )
+                    )
+    return findings
+
+
+def _constraint_problem(key: str, value: Any, field_type: Any) -> str | None:
+    if key == "pattern":
+        try:
+            re.compile(value)
+        except (re.error, TypeError) as exc:
+            return f"is not a valid regular expression ({exc})"
+    elif key in _LIMITS and not _is_limit_of(field_type, value):
+        return f"is not a value of the field's type ({field_type})"
+    elif key in _LENGTHS and (not isinstance(value, int) or isinstance(value, bool)):
+        return "is not a whole number"
+    elif key == "enum" and not isinstance(value, list):
+        return "is not a list"
+    return None
+
+
+def _is_limit_of(field_type: Any, value: Any) -> bool:
+    """Whether a minimum or maximum is a value frictionless can compare cells of this type to
+    (it reads the limit as a cell, and compares with None when it cannot)."""
+    if value is None or isinstance(value, bool | list | dict):
+        return False
+    if field_type in ("integer", "year"):
+        return isinstance(value, int) or bool(re.fullmatch(r"[+-]?[0-9]+", str(value)))
+    if field_type == "number":
+        try:
+            float(value)
+        except ValueError:
+            return False
+        return True
+    # date, time, datetime, yearmonth and the rest are written as text.
+    return isinstance(value, str)
 
 
 def _finding(error: Any, **where: Any) -> Finding:
