@@ -121,7 +121,9 @@ def _check_documents(seeds: Seeds) -> list[SeedProblem]:
         try:
             raw = path.read_bytes()
         except OSError:
-            problems.append(SeedProblem(source.file, "document", f"document {rel} not found"))
+            problems.append(
+                SeedProblem(source.file, "document", f"document {rel} not found (or not a file)")
+            )
             continue
         digest = hashlib.sha256(raw).hexdigest()
         if digest != source.data["sha256"]:
@@ -258,12 +260,12 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
                 problems.append(SeedProblem(s.file, f"{where}.date", msg))
             problems += _check_locator(s, e, s.file, where)
         for i, n in enumerate(s.data.get("non_figures", [])):
-            problems += _check_locator(s, n, s.file, f"non_figures[{i}]")
+            problems += _check_locator(s, n, s.file, f"non_figures[{i}]", quoted=False)
     return problems
 
 
 def _check_locator(
-    source: SourceSeed, item: dict[str, Any], file: str, where: str
+    source: SourceSeed, item: dict[str, Any], file: str, where: str, quoted: bool = True
 ) -> list[SeedProblem]:
     """A document-backed statement needs a locator that reads exactly its quote."""
     locator, quote = item.get("locator"), item.get("quote")
@@ -273,6 +275,8 @@ def _check_locator(
         return []
     if locator is None:
         return [SeedProblem(file, where, "a statement from a document needs a locator")]
+    if quoted and quote is None:
+        return [SeedProblem(file, where, "a statement from a document needs its quote")]
     start, end = locator
     if not start < end <= len(source.text):
         return [

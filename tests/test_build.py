@@ -202,3 +202,13 @@ def test_seed_document_is_the_shared_original_byte_for_byte(tools):
         pytest.skip("../shared is not beside this checkout")
     copy = tools.repo / "seeds" / "documents" / "000_bd354b88e04706eb.txt"
     assert filecmp.cmp(original, copy, shallow=False)
+
+
+def test_statement_from_a_document_needs_its_quote(runner, seeds, tmp_path):
+    replace(
+        seeds / "sources" / "doc000.yaml",
+        "    quote: has opened around 700 criminal cases in 2025\n",
+        "",
+    )
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "doc000_cases_around_700" in err and "needs its quote" in err
