@@ -94,49 +94,6 @@ def replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_locator_outside_the_document(runner, seeds, tmp_path):
-    replace(seeds / "sources" / "doc000.yaml", "locator: [1845, 1902]", "locator: [1845, 99999]")
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "doc000.yaml" in err and "doc000_cases_709" in err and "outside the document" in err
-
-
-def test_locator_that_does_not_read_the_quote(runner, seeds, tmp_path):
-    replace(seeds / "sources" / "doc000.yaml", "locator: [1845, 1902]", "locator: [1846, 1903]")
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "doc000_cases_709" in err and "not the quote" in err
-
-
-def test_unknown_indicator(runner, seeds, tmp_path):
-    replace(seeds / "codebook.yaml", "indicator: deaths_estimated", "indicator: deaths_guessed")
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "codebook.yaml" in err and "kz_deaths_estimated_2025_12" in err
-    assert "deaths_guessed" in err
-
-
-def test_unknown_qualifier(runner, seeds, tmp_path):
-    replace(seeds / "sources" / "doc000.yaml", "qualifier: about", "qualifier: roughly")
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "doc000_killed_about_200" in err and "roughly" in err
-
-
-def test_malformed_yaml(runner, seeds, tmp_path):
-    replace(seeds / "codebook.yaml", "indicators:", "indicators: [")
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "codebook.yaml" in err and "malformed YAML" in err and "line" in err
-
-
-def test_unquoted_date_is_named(runner, seeds, tmp_path):
-    replace(seeds / "codebook.yaml", 'as_of: "2025-07"', "as_of: 2025-07-01")
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "observations[4] (kz_nationals_listed_2025_07).as_of" in err
-
-
-def test_impossible_date(runner, seeds, tmp_path):
-    replace(seeds / "codebook.yaml", 'as_of: "2025-07"', 'as_of: "2025-02-30"')
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "kz_nationals_listed_2025_07" in err and "not a real date" in err
-
-
 def test_missing_document(runner, seeds, tmp_path):
     (seeds / "documents" / "000_bd354b88e04706eb.txt").unlink()
     err = run_build(runner, seeds, tmp_path / "out")
@@ -148,30 +105,6 @@ def test_document_whose_sha256_changed(runner, seeds, tmp_path):
     doc.write_bytes(doc.read_bytes() + b"\n")
     err = run_build(runner, seeds, tmp_path / "out")
     assert "doc000.yaml" in err and "sha256" in err
-
-
-def test_document_outside_seeds(runner, seeds, tmp_path):
-    replace(seeds / "sources" / "doc000.yaml", "document: documents/", "document: ../documents/")
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "not inside seeds" in err
-
-
-def test_duplicate_id(runner, seeds, tmp_path):
-    replace(seeds / "sources" / "doc000.yaml", "id: doc000_cases_28", "id: doc000_cases_709")
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "duplicate id" in err
-
-
-def test_unknown_key_is_named(runner, seeds, tmp_path):
-    replace(seeds / "codebook.yaml", "    measure: stock\n", "    measure: stock\n    unti: x\n")
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "indicators[4] (nationals_listed_as_fighters)" in err and "unti" in err
-
-
-def test_stated_value_missing_from_quote(runner, seeds, tmp_path):
-    replace(seeds / "sources" / "doc000.yaml", 'stated_value: "28"', 'stated_value: "29"')
-    err = run_build(runner, seeds, tmp_path / "out")
-    assert "doc000_cases_28" in err and "does not contain the stated value" in err
 
 
 def test_all_problems_are_reported_at_once(runner, seeds, tmp_path):
@@ -204,11 +137,73 @@ def test_seed_document_is_the_shared_original_byte_for_byte(tools):
     assert filecmp.cmp(original, copy, shallow=False)
 
 
-def test_statement_from_a_document_needs_its_quote(runner, seeds, tmp_path):
-    replace(
-        seeds / "sources" / "doc000.yaml",
-        "    quote: has opened around 700 criminal cases in 2025\n",
-        "",
-    )
+DOC000 = "sources/doc000.yaml"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        (
+            DOC000,
+            "locator: [1845, 1902]",
+            "locator: [1845, 99999]",
+            ["doc000.yaml", "doc000_cases_709", "outside the document"],
+        ),
+        (
+            DOC000,
+            "locator: [1845, 1902]",
+            "locator: [1846, 1903]",
+            ["doc000_cases_709", "not the quote"],
+        ),
+        (
+            "codebook.yaml",
+            "indicator: deaths_estimated",
+            "indicator: deaths_guessed",
+            ["codebook.yaml", "kz_deaths_estimated_2025_12", "deaths_guessed"],
+        ),
+        (DOC000, "qualifier: about", "qualifier: roughly", ["doc000_killed_about_200", "roughly"]),
+        (
+            "codebook.yaml",
+            "indicators:",
+            "indicators: [",
+            ["codebook.yaml", "malformed YAML", "line"],
+        ),
+        (
+            "codebook.yaml",
+            'as_of: "2025-07"',
+            "as_of: 2025-07-01",
+            ["observations[4] (kz_nationals_listed_2025_07).as_of"],
+        ),
+        (
+            "codebook.yaml",
+            'as_of: "2025-07"',
+            'as_of: "2025-02-30"',
+            ["kz_nationals_listed_2025_07", "not a real date"],
+        ),
+        (DOC000, "document: documents/", "document: ../documents/", ["not inside seeds"]),
+        (DOC000, "id: doc000_cases_28", "id: doc000_cases_709", ["duplicate id"]),
+        (
+            "codebook.yaml",
+            "    measure: stock\n",
+            "    measure: stock\n    unti: x\n",
+            ["indicators[4] (nationals_listed_as_fighters)", "unti"],
+        ),
+        (
+            DOC000,
+            'stated_value: "28"',
+            'stated_value: "29"',
+            ["doc000_cases_28", "does not contain the stated value"],
+        ),
+        (
+            DOC000,
+            "    quote: has opened around 700 criminal cases in 2025\n",
+            "",
+            ["doc000_cases_around_700", "needs its quote"],
+        ),
+    ],
+)
+def test_bad_seed_is_named_by_file_and_entry(runner, seeds, tmp_path, file, old, new, expected):
+    replace(seeds / file, old, new)
     err = run_build(runner, seeds, tmp_path / "out")
-    assert "doc000_cases_around_700" in err and "needs its quote" in err
+    for text in expected:
+        assert text in err
