@@ -14,7 +14,7 @@ import jsonschema
 import yaml
 
 from kzdata.pipelines import partial_dates, qualifiers
-from kzdata.pipelines.errors import SeedError, SeedProblem
+from kzdata.pipelines.errors import CannotRun, SeedError, SeedProblem
 from kzdata.schemas import seed_files_schema
 
 
@@ -38,7 +38,7 @@ def load_seeds(root: Path) -> Seeds:
     """Read and check every seed file under `root`; raise SeedError listing all problems."""
     root = Path(root)
     if not root.is_dir():
-        raise SeedError([SeedProblem(str(root), "", "seeds folder not found")])
+        raise CannotRun(f"{root}: seeds folder not found (run kzdata build from the project root)")
     problems: list[SeedProblem] = []
     package = _read(root / "package.yaml", "package", problems)
     codebook = _read(root / "codebook.yaml", "codebook", problems)

@@ -114,9 +114,10 @@ def test_all_problems_are_reported_at_once(runner, seeds, tmp_path):
     assert "doc000_cases_709" in err and "deaths_guessed" in err
 
 
-def test_missing_seeds_folder(runner, tmp_path):
-    err = run_build(runner, tmp_path / "nope", tmp_path / "out")
-    assert "seeds folder not found" in err
+def test_missing_seeds_folder_could_not_run(runner, tmp_path):
+    result = runner.invoke(app, ["build", "--seeds", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "seeds folder not found" in result.stderr and "Traceback" not in result.output
 
 
 def test_bad_seed_keeps_previous_package(runner, seeds, tmp_path):
