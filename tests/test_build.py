@@ -197,8 +197,8 @@ DOC000 = "sources/doc000.yaml"
         ),
         (
             DOC000,
-            "    quote: has opened around 700 criminal cases in 2025\n",
-            "",
+            "    quote: has opened",  # the quote becomes a note: no quote left
+            "    notes: has opened",
             ["doc000_cases_around_700", "needs its quote"],
         ),
     ],
