@@ -133,5 +133,27 @@ def _unsafe_paths(descriptor: dict[str, Any], base: Path, path: Path) -> list[Fi
     return findings
 
 
+class UnreadablePart(ValueError):
+    """A resource's schema or dialect, given as a file, cannot be read as a JSON object."""
+
+
+def descriptor_part(value: Any, base: Path, key: str) -> dict[str, Any]:
+    """A resource's `schema` or `dialect`: inline, or read from its file in the package (its
+    path was checked safe when the target was opened)."""
+    if isinstance(value, dict):
+        return value
+    try:
+        loaded = (
+            json.loads((base / value).read_text(encoding="utf-8"))
+            if isinstance(value, str)
+            else None
+        )
+    except (OSError, ValueError) as exc:
+        raise UnreadablePart(f"cannot read the {key} at {value!r}: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise UnreadablePart(f"the {key} is not a JSON object")
+    return loaded
+
+
 def _finding(rule: str, message: str, path: Path, **where: Any) -> Finding:
     return Finding(layer=LAYER, rule=rule, message=message, path=path.name, **where)

@@ -242,3 +242,15 @@ def test_unusable_constraint_is_a_finding_not_a_crash(runner, package, key, valu
     assert code == 1
     assert found and found[0]["rule"] == "schema-error"
     assert (found[0]["resource"], found[0]["field"]) == ("observations", "value")
+
+
+def test_unusable_constraint_in_a_schema_file_is_a_finding_not_a_crash(runner, package):
+    descriptor = package.read_descriptor()
+    resource = next(r for r in descriptor["resources"] if r["name"] == "events")
+    resource["schema"]["fields"][0]["constraints"]["pattern"] = "(a|b"
+    (package / "events.schema.json").write_text(json.dumps(resource["schema"]), encoding="utf-8")
+    resource["schema"] = "events.schema.json"
+    package.write_descriptor(descriptor)
+    code, found = findings(runner, package, "frictionless")
+    assert code == 1
+    assert found and found[0]["rule"] == "schema-error" and found[0]["resource"] == "events"

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from kzdata.pipelines.report import Finding
-from kzdata.pipelines.target import Target
+from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
 
 LAYER = "frictionless"
 
@@ -43,8 +43,11 @@ def _invalid_constraints(target: Target) -> list[Finding]:
     whole number, an enum that is not a list."""
     findings = []
     for resource in target.descriptor["resources"]:
-        schema = resource.get("schema")
-        fields = schema.get("fields") if isinstance(schema, dict) else None
+        try:
+            schema = descriptor_part(resource.get("schema", {}), target.basepath, "schema")
+        except UnreadablePart:
+            continue  # frictionless reports an unreadable schema itself
+        fields = schema.get("fields")
         for field in fields if isinstance(fields, list) else []:
             constraints = field.get("constraints") if isinstance(field, dict) else None
             for key, value in (constraints or {}).items() if isinstance(constraints, dict) else ():

@@ -3,12 +3,11 @@ with the cross-column rules on top. Lazy: every failing cell is reported, not th
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kzdata.pipelines.report import Finding
-from kzdata.pipelines.target import Target
+from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
 
 if TYPE_CHECKING:
     import pandera.polars as pa
@@ -57,13 +56,13 @@ def _check_resource(resource: dict[str, Any], base: Path) -> list[Finding]:
 
     where = {"resource": resource.get("name"), "path": resource["path"]}
     try:
-        table_schema = _json_or_path(resource["schema"], base, "schema")
-        dialect = _json_or_path(resource.get("dialect", {}), base, "dialect")
+        table_schema = descriptor_part(resource["schema"], base, "schema")
+        dialect = descriptor_part(resource.get("dialect", {}), base, "dialect")
         schema = compile_schema(table_schema)
         names = [field["name"] for field in table_schema["fields"]]
         frame = read_text_columns(base / resource["path"], dialect, resource.get("encoding"), names)
         frame = frame.with_columns(missing_to_null(table_schema, frame.columns))
-    except SchemaCompileError as exc:
+    except (SchemaCompileError, UnreadablePart) as exc:
         message = f"the resource's Table Schema or dialect cannot be used: {exc}"
         return [Finding(LAYER, "schema-error", message, **where)]
     except UnreadableCsv as exc:
@@ -73,25 +72,6 @@ def _check_resource(resource: dict[str, Any], base: Path) -> list[Finding]:
     except SchemaErrors as exc:
         return _findings(exc, schema, frame, dialect.get("header", True) is not False, where)
     return []
-
-
-def _json_or_path(value: Any, base: Path, key: str) -> dict[str, Any]:
-    """An inline object, or a path to one (already checked safe when the target was opened)."""
-    from kzdata.schemas.pandera_compiler import SchemaCompileError
-
-    if isinstance(value, dict):
-        return value
-    try:
-        loaded = (
-            json.loads((base / value).read_text(encoding="utf-8"))
-            if isinstance(value, str)
-            else None
-        )
-    except (OSError, ValueError) as exc:
-        raise SchemaCompileError(f"cannot read the {key} at {value!r}: {exc}") from exc
-    if not isinstance(loaded, dict):
-        raise SchemaCompileError(f"the {key} is not a JSON object")
-    return loaded
 
 
 def _findings(
