@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from kzdata.pipelines.finding import DEFAULT_LIMIT
+
 
 class Format(StrEnum):
     """The report formats (kzdata.pipelines.formats.FORMATS, kept in step by a test)."""
@@ -44,11 +46,21 @@ def validate(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
     ] = FailOn.error,
+    max_findings: Annotated[
+        int,
+        typer.Option(
+            "--max-findings",
+            min=1,
+            metavar="N",
+            help="Findings shown per layer, rule and resource; the rest are counted and the "
+            "report says it was cut short.",
+        ),
+    ] = DEFAULT_LIMIT,
 ) -> None:
     """Validate a data package. Exit 0 valid, 1 findings, 2 could not run, 3 internal error."""
     from kzdata.pipelines.formats import FORMATS
     from kzdata.pipelines.validate import validate as run_validate
 
-    report = run_validate(target, layers=layers)
+    report = run_validate(target, layers=layers, limit=max_findings)
     typer.echo(FORMATS[output_format.value](report), nl=False)
     raise typer.Exit(report.exit_code(fail_on.value))

@@ -1,5 +1,7 @@
-"""What a finding becomes in a report: its declared severity, and its value masked when the
-rule is a privacy rule. Report.add applies this to every finding, so no format can forget it."""
+"""What a finding becomes in a report: its declared severity, its value masked when the rule is
+a privacy rule, and its value and message cut to a bounded length (a 50 MB cell is quoted by
+its first characters only). Report.add applies this to every finding, so no format can forget
+it."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from kzdata.pipelines.finding import INTERNAL_RULE, Finding
 from kzdata.schemas.severities import Severities
 
 MASK = "***"
+# Characters of a cell's value a finding quotes, and of a message; the rest is cut.
+VALUE_CHARS = 200
+MESSAGE_CHARS = 2000
 
 
 def apply(finding: Finding, severities: Severities) -> Finding:
@@ -17,14 +22,12 @@ def apply(finding: Finding, severities: Severities) -> Finding:
     severity = severity_of(finding.layer, finding.rule, severities)
     # A layer may hand over a number or a date: the report's value is always text.
     value = None if finding.value is None else str(finding.value)
-    if not severities.is_privacy(finding.layer, finding.rule):
-        return replace(finding, severity=severity, value=value)
-    return replace(
-        finding,
-        severity=severity,
-        value=None if value is None else MASK,
-        message=mask(finding.message, value),
-    )
+    if severities.is_privacy(finding.layer, finding.rule):
+        shown = None if value is None else MASK
+    else:
+        shown = shorten(value)
+    message = replace_value(finding.message, value, shown) if shown != value else finding.message
+    return replace(finding, severity=severity, value=shown, message=shorten(message, MESSAGE_CHARS))
 
 
 def severity_of(layer: str, rule: str, severities: Severities) -> str:
@@ -33,8 +36,21 @@ def severity_of(layer: str, rule: str, severities: Severities) -> str:
     return "error" if rule == INTERNAL_RULE else severities.severity(layer, rule)
 
 
+def shorten(text: str | None, limit: int = VALUE_CHARS) -> str | None:
+    """`text` cut to its first `limit` characters, saying how long it was."""
+    if text is None or len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [{len(text)} characters in all]"
+
+
 def mask(message: str, value: str | None) -> str:
     """`message` with every occurrence of `value` replaced by the mask, also where the layer
+    wrote it escaped (as repr() or JSON would)."""
+    return replace_value(message, value, MASK)
+
+
+def replace_value(message: str, value: str | None, shown: str | None) -> str:
+    """`message` with every occurrence of `value` replaced by `shown`, also where the layer
     wrote it escaped (as repr() or JSON would)."""
     if not value:
         return message
@@ -46,5 +62,5 @@ def mask(message: str, value: str | None) -> str:
     }
     # Longest first, so a shorter form never leaves part of a longer one behind.
     for form in sorted(forms, key=len, reverse=True):
-        message = message.replace(form, MASK)
+        message = message.replace(form, shown or "")
     return message

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from kzdata.pipelines.errors import CannotRun
 from kzdata.pipelines.layers import frictionless_layer, pandera_layer
-from kzdata.pipelines.report import INTERNAL_RULE, Finding, Report
+from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
 from kzdata.pipelines.target import Target, open_target
 from kzdata.schemas.severities import Severities
 
-Layer = Callable[[Target], list[Finding]]
+# A layer reads the opened target and keeps at most `limit` findings per rule and resource,
+# counting the rest as Omitted, so that its memory is bounded by the limit, not by the data.
+Layer = Callable[[Target, int], list[LayerItem]]
 LAYERS: dict[str, Layer] = {
     "frictionless": frictionless_layer.check,
     "pandera": pandera_layer.check,
@@ -23,9 +25,11 @@ def validate(
     target: str | Path,
     layers: Iterable[str] | None = None,
     severities: Severities | None = None,
+    limit: int = DEFAULT_LIMIT,
 ) -> Report:
     """Validate the package at `target` (a folder or a datapackage.json) with the named layers
-    (all of them by default), grading findings by `severities` (schemas/severities.yaml).
+    (all of them by default), grading findings by `severities` (schemas/severities.yaml) and
+    keeping at most `limit` findings per layer, rule and resource (the rest are counted).
 
     Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
     that is malformed or points outside its package is refused whatever the layers: its
@@ -33,7 +37,9 @@ def validate(
     """
     selected = select_layers(layers)
     opened = open_target(target)
-    report = Report(str(target), descriptor=str(opened.descriptor_path), severities=severities)
+    report = Report(
+        str(target), descriptor=str(opened.descriptor_path), severities=severities, limit=limit
+    )
     report.add(opened.findings)
     if opened.descriptor is None or opened.findings:
         # Only the opening checks ran; they are the frictionless layer's.
@@ -41,7 +47,7 @@ def validate(
         return report
     for name in selected:
         report.layers.append(name)
-        report.add(_run(name, LAYERS[name], opened))
+        report.add(_run(name, LAYERS[name], opened, report.limit))
     return report
 
 
@@ -54,10 +60,10 @@ def select_layers(names: Iterable[str] | None) -> list[str]:
     return [n for n in LAYERS if not wanted or n in wanted]
 
 
-def _run(name: str, layer: Layer, target: Target) -> list[Finding]:
+def _run(name: str, layer: Layer, target: Target, limit: int) -> list[LayerItem]:
     """A crashing layer becomes an internal finding (exit 3); the other layers still run."""
     try:
-        return layer(target)
+        return layer(target, limit)
     except Exception as exc:  # a bug in the layer, reported as one, never as invalid data
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return [

@@ -21,7 +21,7 @@ class FakeLayer:
         self.findings = list(findings)
         self.ran = False
 
-    def __call__(self, target) -> list[Finding]:
+    def __call__(self, target, limit) -> list[Finding]:
         self.ran = True
         return self.findings
 
@@ -116,7 +116,7 @@ def test_fail_on_rejects_other_levels(package) -> None:
 
 
 def test_a_crash_wins_over_findings_and_the_other_layers_still_run(broken, monkeypatch) -> None:
-    def crash(target):
+    def crash(target, limit):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(validate_module.LAYERS, "pandera", crash)

@@ -92,7 +92,7 @@ def test_a_package_level_finding_points_at_the_descriptor(package, monkeypatch) 
 
 def test_warnings_are_warning_commands(package, monkeypatch) -> None:
     unsigned = Finding("integrity", "unsigned", "the release has no signature")
-    monkeypatch.setitem(validate_module.LAYERS, "integrity", lambda target: [unsigned])
+    monkeypatch.setitem(validate_module.LAYERS, "integrity", lambda target, limit: [unsigned])
     code, annotations = run_github(str(package.folder))
     assert code == 0
     assert [(a["level"], a["title"]) for a in annotations] == [("warning", "integrity/unsigned")]

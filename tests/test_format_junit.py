@@ -19,7 +19,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_one_failing_case_per_rule_and_resource(broken, monkeypatch) -> None:
-    monkeypatch.setitem(validate_module.LAYERS, "pandera", lambda target: [])
+    monkeypatch.setitem(validate_module.LAYERS, "pandera", lambda target, limit: [])
     code, xml = run(str(broken.folder), "--format", "junit")
     assert code == 1
     root = ET.fromstring(xml)
@@ -60,7 +60,7 @@ def test_a_valid_package_is_all_passing(package) -> None:
 
 
 def test_a_crash_is_a_junit_error(package, monkeypatch) -> None:
-    def crash(target):
+    def crash(target, limit):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(validate_module.LAYERS, "pandera", crash)

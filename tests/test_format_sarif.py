@@ -74,7 +74,7 @@ def test_levels_follow_the_declared_severity(package, monkeypatch) -> None:
     monkeypatch.setitem(
         validate_module.LAYERS,
         "integrity",
-        lambda target: [Finding("integrity", "unsigned", "no signature")],
+        lambda target, limit: [Finding("integrity", "unsigned", "no signature")],
     )
     code, log = run_sarif(str(package.folder))
     run = check_structure(log)
@@ -88,7 +88,7 @@ def test_levels_follow_the_declared_severity(package, monkeypatch) -> None:
 
 
 def test_a_crash_marks_the_run_unsuccessful(package, monkeypatch) -> None:
-    def crash(target):
+    def crash(target, limit):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(validate_module.LAYERS, "pandera", crash)

@@ -88,7 +88,7 @@ def test_findings_cannot_bypass_the_report() -> None:
         report.findings.append(privacy_finding())  # type: ignore[attr-defined]
 
 
-def fake_privacy_layer(target) -> list[Finding]:
+def fake_privacy_layer(target, limit) -> list[Finding]:
     return [
         privacy_finding(
             NAME, resource="observations", row=3, field="notes", path="data/observations.csv"
@@ -96,7 +96,7 @@ def fake_privacy_layer(target) -> list[Finding]:
     ]
 
 
-def crashing_privacy_layer(target) -> list[Finding]:
+def crashing_privacy_layer(target, limit) -> list[Finding]:
     raise ValueError(f"cannot parse {NAME!r}")
 
 

@@ -24,12 +24,12 @@ LIST_JULY = 4  # events: doc000_list_published_2025_07, 2025-07 (month)
 
 def found(package) -> list[tuple[str, str, str, int, str]]:
     """(rule, resource, field, row, value) of every pandera finding."""
-    findings = pandera_layer.check(open_target(package.folder))
+    findings = pandera_layer.check(open_target(package.folder), 1000)
     return [(f.rule, f.resource, f.field, f.row, f.value) for f in findings]
 
 
 def frictionless_accepts(package) -> bool:
-    return frictionless_layer.check(open_target(package.folder)) == []
+    return frictionless_layer.check(open_target(package.folder), 1000) == []
 
 
 def test_the_layer_runs_after_frictionless() -> None:
@@ -37,7 +37,7 @@ def test_the_layer_runs_after_frictionless() -> None:
 
 
 def test_the_shipped_package_passes(tools) -> None:
-    assert pandera_layer.check(open_target(tools.repo / "datapackage")) == []
+    assert pandera_layer.check(open_target(tools.repo / "datapackage"), 1000) == []
     report = validate(tools.repo / "datapackage")
     assert "pandera" in report.layers and report.valid
 
@@ -113,7 +113,7 @@ def test_a_finding_says_which_cells_break_the_rule(package) -> None:
     package.set_cell("observations", APPROXIMATE_700, "value", "800")
     finding = next(
         f
-        for f in pandera_layer.check(open_target(package.folder))
+        for f in pandera_layer.check(open_target(package.folder), 1000)
         if f.rule == "value-within-bounds"
     )
     assert finding.layer == "pandera" and finding.value == "800"
@@ -187,14 +187,18 @@ SCHEMA = {"fields": [{"name": "id"}, {"name": "n", "type": "integer"}]}
 def test_a_headerless_csv_numbers_its_first_row_1(tmp_path) -> None:
     resource = {"name": "t", "path": "t.csv", "schema": SCHEMA, "dialect": {"header": False}}
     target = local_target(tmp_path, [resource], {"t.csv": b"a,1\nb,x\n"})
-    assert [(f.rule, f.row, f.field) for f in pandera_layer.check(target)] == [("type", 2, "n")]
+    assert [(f.rule, f.row, f.field) for f in pandera_layer.check(target, 1000)] == [
+        ("type", 2, "n")
+    ]
 
 
 def test_an_empty_cell_is_a_value_when_it_is_not_a_missing_value(tmp_path) -> None:
     schema = {**SCHEMA, "missingValues": ["NA"]}
     resource = {"name": "t", "path": "t.csv", "schema": schema}
     target = local_target(tmp_path, [resource], {"t.csv": b"id,n\na,\nb,NA\n"})
-    assert [(f.rule, f.row, f.value) for f in pandera_layer.check(target)] == [("type", 2, "")]
+    assert [(f.rule, f.row, f.value) for f in pandera_layer.check(target, 1000)] == [
+        ("type", 2, "")
+    ]
 
 
 def test_dialect_encoding_and_schema_files_are_honoured(tmp_path) -> None:
@@ -210,7 +214,9 @@ def test_dialect_encoding_and_schema_files_are_honoured(tmp_path) -> None:
         "schema.json": json.dumps(SCHEMA).encode(),
     }
     target = local_target(tmp_path, [resource], files)
-    assert [(f.rule, f.row, f.value) for f in pandera_layer.check(target)] == [("type", 3, "x")]
+    assert [(f.rule, f.row, f.value) for f in pandera_layer.check(target, 1000)] == [
+        ("type", 3, "x")
+    ]
 
 
 def test_resources_that_are_not_local_csv_tables_are_skipped(tmp_path) -> None:
@@ -222,7 +228,7 @@ def test_resources_that_are_not_local_csv_tables_are_skipped(tmp_path) -> None:
         {"name": "multipart", "path": ["t.csv", "t.csv"], "schema": SCHEMA},
     ]
     target = local_target(tmp_path, resources, {"t.csv": b"id,n\na,x\n", "t.json": b"[]"})
-    assert pandera_layer.check(target) == []
+    assert pandera_layer.check(target, 1000) == []
 
 
 def test_the_cli_reports_pandera_findings(runner, package) -> None:

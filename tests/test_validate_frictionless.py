@@ -176,7 +176,7 @@ def test_url_target_could_not_run_yet(runner):
 def test_crashing_layer_is_an_internal_error(runner, package, monkeypatch):
     from kzdata.pipelines import validate as pipeline
 
-    def broken(target):
+    def broken(target, limit):
         raise ZeroDivisionError("boom")
 
     monkeypatch.setitem(pipeline.LAYERS, "frictionless", broken)
@@ -188,7 +188,7 @@ def test_crashing_layer_is_an_internal_error(runner, package, monkeypatch):
 def test_bug_outside_layers_exits_3_without_traceback(runner, package, monkeypatch):
     from kzdata.pipelines import validate as pipeline
 
-    def broken(target):
+    def broken(target, limit):
         raise KeyError("oops")
 
     monkeypatch.setattr(pipeline, "open_target", broken)

@@ -8,7 +8,17 @@ from kzdata.pipelines.report import Finding, Report
 
 def render(report: Report) -> str:
     locator = Locator(report)
-    return "".join(command(f, locator.locate(f)) + "\n" for f in report.findings)
+    lines = [command(f, locator.locate(f)) for f in report.findings]
+    # What the report does not show is a notice: it informs, it does not fail the step.
+    lines += [
+        f"::notice title=kzdata/cut short::{escape_data(cut.describe(report.limit))}"
+        for cut in report.truncated
+    ]
+    for note in report.not_checked:
+        title = escape_property(f"{note.layer}/not checked")
+        text = escape_data(f"{note.resource or 'package'}: {note.reason}")
+        lines.append(f"::notice title={title}::{text}")
+    return "".join(line + "\n" for line in lines)
 
 
 def command(finding: Finding, where: Location) -> str:

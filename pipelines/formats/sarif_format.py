@@ -38,8 +38,28 @@ def render(report: Report) -> str:
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    if notes := _notifications(report):
+        run["invocations"][0]["toolExecutionNotifications"] = notes
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _notifications(report: Report) -> list[dict[str, Any]]:
+    """What the results do not show, as notes: rules cut short, and what a layer did not
+    check."""
+    notes = [
+        {"level": "note", "message": {"text": cut.describe(report.limit)}}
+        for cut in report.truncated
+    ]
+    notes += [
+        {
+            "level": "note",
+            "message": {"text": f"not checked by {n.layer}: {n.reason}"},
+            "properties": {"layer": n.layer, "resource": n.resource},
+        }
+        for n in report.not_checked
+    ]
+    return notes
 
 
 def _descriptor(rule_id: str, finding: Finding, report: Report) -> dict[str, Any]:

@@ -15,9 +15,10 @@ def render(report: Report) -> str:
         f"{report.target}: {len(report.errors)} error(s), {len(report.warnings)} warning(s) "
         f"(layers: {layers})"
     )
+    notes = _notes(report)
     if not report.findings:
-        return f"{head}\nvalid\n"
-    lines = [head, ""]
+        return "\n".join([head, *notes, "valid"]) + "\n"
+    lines = [head, *notes, ""]
     ordered = sorted(report.findings, key=lambda f: (f.resource or "", f.row or 0, f.field or ""))
     for resource, group in groupby(ordered, key=lambda f: f.resource):
         findings = list(group)
@@ -27,6 +28,15 @@ def render(report: Report) -> str:
         lines.append("")
     lines.append("invalid" if report.errors else "valid, with warnings")
     return "\n".join(lines) + "\n"
+
+
+def _notes(report: Report) -> list[str]:
+    """What the report does not show: the rules cut short, and what a layer did not check."""
+    lines = [cut.describe(report.limit) for cut in report.truncated]
+    for note in report.not_checked:
+        where = f" ({note.resource})" if note.resource else ""
+        lines.append(f"not checked by {note.layer}{where}: {note.reason}")
+    return lines
 
 
 def _cells(f: Finding) -> list[str]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kzdata.pipelines.report import Finding
+from kzdata.pipelines.report import Finding, LayerItem, Omitted
 from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
 
 LAYER = "frictionless"
 
 
-def check(target: Target) -> list[Finding]:
+def check(target: Target, limit: int) -> list[LayerItem]:
     from frictionless import FrictionlessException, Package, system
 
     assert target.descriptor is not None
@@ -23,13 +23,21 @@ def check(target: Target) -> list[Finding]:
         # Not trusted: frictionless keeps refusing unsafe paths itself, as a second line.
         with system.use_context(trusted=False):
             package = Package.from_descriptor(target.descriptor, basepath=str(target.basepath))
-            report = package.validate()
+            # One past the limit: frictionless also stops when it finds exactly `limit`.
+            report = package.validate(limit_errors=limit + 1)
     except FrictionlessException as exc:
         # The top error is often just "descriptor is not valid"; its reasons say why.
         return [_finding(e, path=target.descriptor_path.name) for e in exc.reasons or [exc.error]]
-    findings = [_finding(e, path=target.descriptor_path.name) for e in report.errors]
+    findings: list[LayerItem] = [
+        _finding(e, path=target.descriptor_path.name) for e in report.errors
+    ]
     for task in report.tasks:
-        findings += [_finding(e, resource=task.name, path=task.place) for e in task.errors]
+        errors = task.errors
+        if len(errors) > limit:
+            # frictionless stopped reading this table; what it did not read is not counted.
+            errors = errors[:limit]
+            findings.append(Omitted(LAYER, None, task.name, None))
+        findings += [_finding(e, resource=task.name, path=task.place) for e in errors]
     return findings
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kzdata.pipelines.report import Finding
+from kzdata.pipelines.report import Finding, LayerItem, Omitted
 from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
 
 if TYPE_CHECKING:
@@ -23,18 +23,19 @@ HEADER_MESSAGES = {
 }
 
 
-def check(target: Target) -> list[Finding]:
-    """Findings of every local CSV table resource; other resources are not this layer's."""
+def check(target: Target, limit: int) -> list[LayerItem]:
+    """Findings of every local CSV table resource, at most `limit` per rule and column (the
+    rest counted); other resources are not this layer's."""
     # Imported here: the CLI must not pay for pandera and polars unless this layer runs.
     from pandera.config import ValidationDepth, config_context
 
     assert target.descriptor is not None
-    findings: list[Finding] = []
+    findings: list[LayerItem] = []
     # Forced on: an environment variable must not turn this layer into a silent pass.
     with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
         for resource in target.descriptor["resources"]:
             if _is_local_csv_table(resource):
-                findings += _check_resource(resource, target.basepath)
+                findings += _check_resource(resource, target.basepath, limit)
     return findings
 
 
@@ -48,7 +49,7 @@ def _is_local_csv_table(resource: Any) -> bool:
     return str(fmt).lower() == "csv"
 
 
-def _check_resource(resource: dict[str, Any], base: Path) -> list[Finding]:
+def _check_resource(resource: dict[str, Any], base: Path, limit: int) -> list[LayerItem]:
     from pandera.errors import SchemaErrors
 
     from kzdata.pipelines.csv_frame import UnreadableCsv, read_text_columns
@@ -70,7 +71,8 @@ def _check_resource(resource: dict[str, Any], base: Path) -> list[Finding]:
     try:
         schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
-        return _findings(exc, schema, frame, dialect.get("header", True) is not False, where)
+        header = dialect.get("header", True) is not False
+        return _findings(exc, schema, frame, header, where, limit)
     return []
 
 
@@ -80,9 +82,11 @@ def _findings(
     frame: pl.DataFrame,
     header: bool,
     where: dict[str, Any],
-) -> list[Finding]:
+    limit: int,
+) -> list[LayerItem]:
     """One finding per failure case, numbered as frictionless numbers rows: data row i (from 0)
-    is row i + 2 under a header row, i + 1 without one."""
+    is row i + 2 under a header row, i + 1 without one. At most `limit` per check and column
+    become findings, so that their number (and memory) is bounded by the limit."""
     from pandera.errors import SchemaErrorReason
 
     for error in exc.schema_errors:
@@ -91,7 +95,7 @@ def _findings(
                 f"pandera check {error.check} on {error.column_name} failed: {error}"
             )
     first_row, header_row = (2, 1) if header else (1, None)
-    findings = []
+    findings: list[LayerItem] = []
     groups = exc.failure_cases.group_by(["column", "check", "check_number"], maintain_order=True)
     for (column, rule, number), cases in groups:
         if column is None or number is None:  # a header problem: the case names a column
@@ -110,6 +114,9 @@ def _findings(
             continue
         check = schema.columns[column].checks[number]
         context = check.statistics.get("context", [])
+        if cases.height > limit:
+            findings.append(Omitted(LAYER, rule, where["resource"], cases.height - limit))
+            cases = cases.head(limit)
         indices = cases["index"].to_list()
         quoted = frame.select(context)[indices].rows() if context else [()] * len(indices)
         for index, value, row in zip(indices, cases["failure_case"], quoted, strict=True):
