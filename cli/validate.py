@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,9 +26,10 @@ class FailOn(StrEnum):
 
 
 def validate(
+    # Text, not a Path: a Path would turn "https://host" into "https:/host".
     target: Annotated[
-        Path, typer.Argument(help="A data package folder or its datapackage.json.")
-    ] = Path("datapackage"),
+        str, typer.Argument(help="A data package folder or its datapackage.json.")
+    ] = "datapackage",
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Report format.")
     ] = Format.text,

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kzdata.pipelines.build import BuildResult
     from kzdata.pipelines.report import Report
 
@@ -22,7 +24,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-__all__ = ["build", "package_path", "validate"]
+__all__ = ["build", "load", "package_path", "validate"]
 
 
 def build(seeds: str | Path = "seeds", out: str | Path = "datapackage") -> BuildResult:
@@ -38,6 +40,15 @@ def validate(target: str | Path | None = None, layers: Iterable[str] | None = No
     from kzdata.pipelines.validate import validate as _validate
 
     return _validate(target if target is not None else package_path(), layers=layers)
+
+
+def load(target: str | Path | None = None, validate: bool = True) -> dict[str, pd.DataFrame]:
+    """The package's tables as pandas DataFrames by resource name, typed from their Table
+    Schemas (see kzdata.pipelines.load). With no target, the package shipped with kzdata. With
+    `validate`, the package is validated first, and an invalid one is not loaded."""
+    from kzdata.pipelines.load import load as _load
+
+    return _load(target if target is not None else package_path(), validate=validate)
 
 
 def package_path() -> Path:

@@ -7,6 +7,7 @@ so a refused file is never opened.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,13 +47,21 @@ def open_target(target: str | Path) -> Target:
     """Read the descriptor of a local package. Raises CannotRun when there is nothing to read;
     a descriptor that was read but is malformed or unsafe yields findings instead."""
     text = str(target)
-    if "://" in text:
-        raise CannotRun(f"{text}: only a local folder or datapackage.json can be validated yet")
+    if _URL.match(text):
+        raise CannotRun(
+            f"{text}: a URL; kzdata validates a local package folder or its {DESCRIPTOR} "
+            "(URL targets are planned). Download the package and validate its folder."
+        )
     path = Path(target)
     if path.is_dir():
         path = path / DESCRIPTOR
     if not path.is_file():
         raise CannotRun(f"{path}: no such data package (expected a folder or a {DESCRIPTOR})")
+    if kind := _not_a_descriptor(path):
+        raise CannotRun(
+            f"{path}: {kind}, not a data package descriptor; kzdata validates a package "
+            f"folder or its {DESCRIPTOR}{_ADVICE.get(kind, '')}"
+        )
     result = Target(label=text, descriptor_path=path)
     try:
         descriptor = json.loads(path.read_bytes().decode("utf-8"))
@@ -131,6 +140,26 @@ def _unsafe_paths(descriptor: dict[str, Any], base: Path, path: Path) -> list[Fi
                     )
                 )
     return findings
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_ADVICE = {
+    "a zip archive": " (zip targets are planned): unzip it and validate the folder",
+    "a CSV table": ": give the folder of the package the table belongs to",
+}
+
+
+def _not_a_descriptor(path: Path) -> str | None:
+    """What the file is, when it is plainly something other than a JSON descriptor."""
+    with path.open("rb") as file:
+        head = file.read(4)
+    if head == b"PK\x03\x04" or path.suffix.lower() == ".zip":
+        return "a zip archive"
+    if path.suffix.lower() in (".csv", ".tsv"):
+        return "a CSV table"
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return "a YAML file (kzdata reads JSON descriptors)"
+    return None
 
 
 class UnreadablePart(ValueError):

@@ -45,3 +45,12 @@ def test_pandas_example_runs(tools, monkeypatch, capsys):
     exec(block_after(readme, "pandas"), {})
     printed = capsys.readouterr().out
     assert "709" in printed and "vague" in printed
+
+
+def test_load_example_runs(tools, capsys):
+    readme = (tools.repo / "README.md").read_text(encoding="utf-8")
+    example = block_after(readme, "load")
+    assert len(example.strip().splitlines()) == 3
+    exec(example, {})
+    printed = capsys.readouterr().out
+    assert "indicator_id" in printed and "709" in printed
