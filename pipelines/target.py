@@ -6,11 +6,17 @@ so a refused file is never opened.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kzdata.pipelines.descriptor_limits import (
+    DEFAULT_LIMITS,
+    MALFORMED,
+    DescriptorRefused,
+    Limits,
+    read_json,
+)
 from kzdata.pipelines.errors import CannotRun
 from kzdata.pipelines.path_safety import unsafe_reason
 from kzdata.pipelines.report import Finding
@@ -42,9 +48,10 @@ class Target:
         return self.descriptor_path.parent
 
 
-def open_target(target: str | Path) -> Target:
+def open_target(target: str | Path, limits: Limits = DEFAULT_LIMITS) -> Target:
     """Read the descriptor of a local package. Raises CannotRun when there is nothing to read;
-    a descriptor that was read but is malformed or unsafe yields findings instead."""
+    a descriptor that was read but is malformed, too large or too deep (`limits`), or that
+    points outside its package yields findings instead."""
     text = str(target)
     if "://" in text:
         raise CannotRun(f"{text}: only a local folder or datapackage.json can be validated yet")
@@ -55,18 +62,12 @@ def open_target(target: str | Path) -> Target:
         raise CannotRun(f"{path}: no such data package (expected a folder or a {DESCRIPTOR})")
     result = Target(label=text, descriptor_path=path)
     try:
-        descriptor = json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        result.findings.append(_finding("descriptor-error", f"not UTF-8 (byte {exc.start})", path))
+        descriptor = read_json(path, limits)
+    except DescriptorRefused as exc:
+        result.findings.append(_finding(exc.rule, f"{path.name} {exc}", path, row=exc.line))
         return result
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        result.findings.append(
-            _finding(
-                "descriptor-error", f"malformed JSON at {where}: {exc.msg}", path, row=exc.lineno
-            )
-        )
-        return result
+    except OSError as exc:
+        raise CannotRun(f"{path}: cannot be read: {exc.strerror or exc}") from None
     if (
         not isinstance(descriptor, dict)
         or not descriptor.get("resources")
@@ -74,7 +75,7 @@ def open_target(target: str | Path) -> Target:
     ):
         result.findings.append(
             _finding(
-                "descriptor-error",
+                MALFORMED,
                 "a data package descriptor is a JSON object with a non-empty 'resources' list",
                 path,
             )
@@ -134,24 +135,31 @@ def _unsafe_paths(descriptor: dict[str, Any], base: Path, path: Path) -> list[Fi
 
 
 class UnreadablePart(ValueError):
-    """A resource's schema or dialect, given as a file, cannot be read as a JSON object."""
+    """A resource's schema or dialect, given as a file, cannot be read as a JSON object.
+    `rule` names the finding it becomes."""
+
+    def __init__(self, message: str, rule: str = MALFORMED) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
-def descriptor_part(value: Any, base: Path, key: str) -> dict[str, Any]:
+def descriptor_part(
+    value: Any, base: Path, key: str, limits: Limits = DEFAULT_LIMITS
+) -> dict[str, Any]:
     """A resource's `schema` or `dialect`: inline, or read from its file in the package (its
-    path was checked safe when the target was opened)."""
+    path was checked safe when the target was opened) within the descriptor limits."""
     if isinstance(value, dict):
         return value
+    if not isinstance(value, str):
+        raise UnreadablePart(f"the {key} is neither an object nor a path")
     try:
-        loaded = (
-            json.loads((base / value).read_text(encoding="utf-8"))
-            if isinstance(value, str)
-            else None
-        )
-    except (OSError, ValueError) as exc:
-        raise UnreadablePart(f"cannot read the {key} at {value!r}: {exc}") from exc
+        loaded = read_json(base / value, limits)
+    except DescriptorRefused as exc:
+        raise UnreadablePart(f"the {key} file {value!r} {exc.message}", exc.rule) from None
+    except OSError as exc:
+        raise UnreadablePart(f"cannot read the {key} at {value!r}: {exc.strerror or exc}") from None
     if not isinstance(loaded, dict):
-        raise UnreadablePart(f"the {key} is not a JSON object")
+        raise UnreadablePart(f"the {key} file {value!r} is not a JSON object")
     return loaded
 
 
