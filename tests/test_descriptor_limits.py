@@ -101,3 +101,19 @@ def test_the_limits_can_be_set_on_the_command_line(runner, tools, layers_that_re
     assert code == 1 and [f["rule"] for f in found["findings"]] == ["descriptor-too-deep"]
     assert layers_that_record == []
     assert report(runner, shipped, "--max-descriptor-depth", "8")[0] == 0
+
+
+def test_the_limits_apply_to_a_schema_file(runner, package, layers_that_record):
+    descriptor = package.read_descriptor()
+    entry = next(r for r in descriptor["resources"] if r["name"] == "events")
+    schema = json.dumps(entry["schema"])
+    entry["schema"] = "events.schema.json"
+    package.write_descriptor(descriptor)
+    limit = package.descriptor.stat().st_size
+    # The descriptor fits the limit; its schema file, padded with spaces, does not.
+    (package / "events.schema.json").write_text(schema + " " * limit, encoding="utf-8")
+    code, found = report(runner, package, "--max-descriptor-bytes", str(limit))
+    assert code == 1 and layers_that_record == []
+    [finding] = found["findings"]
+    assert (finding["rule"], finding["path"]) == ("descriptor-too-large", "events.schema.json")
+    assert finding["resource"] == "events"

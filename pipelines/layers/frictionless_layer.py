@@ -14,15 +14,16 @@ LAYER = "frictionless"
 def check(target: Target) -> list[Finding]:
     from frictionless import FrictionlessException, Package, system
 
-    assert target.descriptor is not None
     # frictionless crashes on some malformed constraints: they are the descriptor's fault, so
     # they are reported as findings, and frictionless does not run on such a package.
     if unusable := _invalid_constraints(target):
         return unusable
     try:
-        # Not trusted: frictionless keeps refusing unsafe paths itself, as a second line.
+        # Not trusted: frictionless keeps refusing unsafe paths itself, as a second line. It
+        # is given the descriptor with its schema and dialect files read in, as they were
+        # checked: it reads no descriptor file itself.
         with system.use_context(trusted=False):
-            package = Package.from_descriptor(target.descriptor, basepath=str(target.basepath))
+            package = Package.from_descriptor(target.checked, basepath=str(target.basepath))
             report = package.validate()
     except FrictionlessException as exc:
         # The top error is often just "descriptor is not valid"; its reasons say why.
@@ -42,7 +43,7 @@ def _invalid_constraints(target: Target) -> list[Finding]:
     regular expression, a limit that is null or not a single value, a length that is not a
     whole number, an enum that is not a list."""
     findings = []
-    for resource in target.descriptor["resources"]:
+    for resource in target.checked["resources"]:
         try:
             schema = descriptor_part(resource.get("schema", {}), target.basepath, "schema")
         except UnreadablePart:
