@@ -164,6 +164,12 @@ def inline_descriptor(d: dict, package, url: str) -> str:
     return add_resource(d, {"name": "extra", "data": data}) + ".data"
 
 
+def foreign_key_reference(d: dict, package, url: str) -> str:
+    i = index(d, "events")
+    d["resources"][i]["schema"]["foreignKeys"][0]["reference"] = url + "/reference.json"
+    return f"resources[{i}].schema.foreignKeys[0].reference"
+
+
 PLACES = [
     ("fields-entry-file", fields_entry(local=True), "unsafe-path"),
     ("fields-entry-url", fields_entry(local=False), "unsafe-path"),
@@ -225,6 +231,9 @@ PLACES = [
     ),
     ("schema-symlink-outside", symlinked("schema"), "unsafe-path"),
     ("dialect-symlink-outside", symlinked("dialect"), "unsafe-path"),
+    # Not resolved by frictionless, but a string where an object belongs: the profile says so,
+    # and frictionless never sees it.
+    ("foreign-key-reference-url", foreign_key_reference, "profile-error"),
 ]
 
 

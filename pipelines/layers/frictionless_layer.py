@@ -1,10 +1,12 @@
-"""Layer 1, frictionless: structure, types, constraints, primary and foreign keys, bytes, hashes."""
+"""Layer 1, frictionless: the descriptor against the whole Data Package v2 profile, then
+structure, types, constraints, primary and foreign keys, bytes, hashes."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from kzdata.pipelines import descriptor_profile
 from kzdata.pipelines.report import Finding
 from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
 
@@ -16,8 +18,15 @@ def check(target: Target) -> list[Finding]:
 
     # frictionless crashes on some malformed constraints: they are the descriptor's fault, so
     # they are reported as findings, and frictionless does not run on such a package.
-    if unusable := _invalid_constraints(target):
-        return unusable
+    unusable = _invalid_constraints(target)
+    profile = descriptor_profile.check(target.places)
+    # Nor on a descriptor that declares the v2 profile and breaks it: frictionless would
+    # repeat part of it in its own words, or crash on a value of the wrong kind. A descriptor
+    # read as v1 (profile warnings) is still checked.
+    if unusable or (
+        profile and descriptor_profile.rule_for(target.checked) == descriptor_profile.ERROR
+    ):
+        return unusable + profile
     try:
         # Not trusted: frictionless keeps refusing unsafe paths itself, as a second line. It
         # is given the descriptor with its schema and dialect files read in, as they were
@@ -27,11 +36,27 @@ def check(target: Target) -> list[Finding]:
             report = package.validate()
     except FrictionlessException as exc:
         # The top error is often just "descriptor is not valid"; its reasons say why.
-        return [_finding(e, path=target.descriptor_path.name) for e in exc.reasons or [exc.error]]
-    findings = [_finding(e, path=target.descriptor_path.name) for e in report.errors]
+        errors = exc.reasons or [exc.error]
+        return profile + [_finding(e, path=target.descriptor_path.name) for e in errors]
+    except Exception as exc:
+        if not profile:
+            raise  # a bug: reported as an internal error
+        # frictionless crashed on a descriptor the profile warnings already explain.
+        return [*profile, _unreadable(exc, target)]
+    findings = profile + [_finding(e, path=target.descriptor_path.name) for e in report.errors]
     for task in report.tasks:
         findings += [_finding(e, resource=task.name, path=task.place) for e in task.errors]
     return findings
+
+
+def _unreadable(exc: Exception, target: Target) -> Finding:
+    return Finding(
+        layer=LAYER,
+        rule="descriptor-error",
+        message=f"frictionless cannot read this descriptor ({type(exc).__name__}: {exc}); "
+        "the profile warnings say where it departs from the Data Package profile",
+        path=target.descriptor_path.name,
+    )
 
 
 _LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
