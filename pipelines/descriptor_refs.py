@@ -142,7 +142,7 @@ def _string_part(
 
 def _profiles(node: Mapping[str, Any], level: str, parts: Parts, walk: _Walk) -> Iterator[Finding]:
     schema = node.get("$schema")
-    if "$schema" in node and schema not in KNOWN_SCHEMAS[level]:
+    if "$schema" in node and (not isinstance(schema, str) or schema not in KNOWN_SCHEMAS[level]):
         yield walk.places.finding(
             UNKNOWN_PROFILE,
             [*parts, "$schema"],

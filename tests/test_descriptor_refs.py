@@ -380,3 +380,15 @@ def test_a_symbolic_link_loop_is_refused_not_a_crash(runner, package, key):
     [finding] = json.loads(result.stdout)["findings"]
     assert result.exit_code == 1, result.output
     assert finding["rule"] == "unsafe-path" and "loop" in finding["message"]
+
+
+@pytest.mark.parametrize("value", [["a", "list"], {"an": "object"}, 2])
+@pytest.mark.parametrize("level", ["package", "resource"])
+def test_a_schema_that_is_not_a_string_is_an_unknown_profile(runner, package, level, value):
+    descriptor = package.read_descriptor()
+    owner = descriptor if level == "package" else descriptor["resources"][0]
+    owner["$schema"] = value
+    package.write_descriptor(descriptor)
+    result = runner.invoke(app, ["validate", str(package), "-f", "json"])
+    assert result.exit_code == 1, result.output
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["unknown-profile"]
