@@ -228,3 +228,15 @@ def test_a_v1_descriptor_frictionless_cannot_read_is_a_finding_not_a_crash(runne
     rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
     assert result.exit_code == 1, result.output
     assert rules == ["profile-warning", "descriptor-error"]
+
+
+def test_a_legacy_property_frictionless_fails_on_is_a_finding_not_a_crash(runner, package):
+    # The v2 profile allows any other property; frictionless merges a v4 `layout` into the
+    # dialect and fails when it is not an object.
+    descriptor = package.read_descriptor()
+    descriptor["resources"][0]["layout"] = "table"
+    package.write_descriptor(descriptor)
+    result = runner.invoke(app, ["validate", str(package), "-f", "json", "-l", "frictionless"])
+    [finding] = json.loads(result.stdout)["findings"]
+    assert result.exit_code == 1, result.output
+    assert finding["rule"] == "descriptor-error" and "cannot read" in finding["message"]
