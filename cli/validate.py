@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kzdata.pipelines.descriptor_limits import MAX_DESCRIPTOR_BYTES, MAX_DESCRIPTOR_DEPTH
 from kzdata.pipelines.finding import DEFAULT_LIMIT
 
 
@@ -56,11 +57,23 @@ def validate(
             "report says it was cut short.",
         ),
     ] = DEFAULT_LIMIT,
+    max_descriptor_bytes: Annotated[
+        int,
+        typer.Option(min=1, help="Refuse a descriptor, schema or dialect file larger than this."),
+    ] = MAX_DESCRIPTOR_BYTES,
+    max_descriptor_depth: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Refuse a descriptor, schema or dialect file nested deeper than this."
+        ),
+    ] = MAX_DESCRIPTOR_DEPTH,
 ) -> None:
     """Validate a data package. Exit 0 valid, 1 findings, 2 could not run, 3 internal error."""
+    from kzdata.pipelines.descriptor_limits import Limits
     from kzdata.pipelines.formats import FORMATS
     from kzdata.pipelines.validate import validate as run_validate
 
-    report = run_validate(target, layers=layers, limit=max_findings)
+    limits = Limits(max_bytes=max_descriptor_bytes, max_depth=max_descriptor_depth)
+    report = run_validate(target, layers=layers, limit=max_findings, limits=limits)
     typer.echo(FORMATS[output_format.value](report), nl=False)
     raise typer.Exit(report.exit_code(fail_on.value))

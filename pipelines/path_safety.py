@@ -33,7 +33,10 @@ def unsafe_reason(path: object, basepath: Path) -> str | None:
     if ".." in PurePosixPath(path).parts:
         return "contains '..' and could leave the package folder"
     base = basepath.resolve()
-    target = (basepath / path).resolve()
+    try:
+        target = (basepath / path).resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a symlink loop
+        return "is a symbolic link that cannot be followed (a loop)"
     if not target.is_relative_to(base):
         return "is a symbolic link that leads outside the package folder"
     return None

@@ -6,46 +6,63 @@ so a refused file is never opened.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kzdata.pipelines.descriptor_limits import (
+    DEFAULT_LIMITS,
+    MALFORMED,
+    DescriptorRefused,
+    Limits,
+    read_json,
+)
+from kzdata.pipelines.descriptor_places import Places
+from kzdata.pipelines.descriptor_refs import PART_FILES, unsafe_references
 from kzdata.pipelines.errors import CannotRun
 from kzdata.pipelines.path_safety import unsafe_reason
 from kzdata.pipelines.report import Finding
 
 LAYER = "frictionless"
 DESCRIPTOR = "datapackage.json"
-# Profiles frictionless knows; any other may be fetched from the network, so it is refused.
-KNOWN_PROFILES = {
-    "https://datapackage.org/profiles/2.0/datapackage.json",
-    "https://datapackage.org/profiles/2.0/dataresource.json",
-    "https://datapackage.org/profiles/1.0/datapackage.json",
-    "https://datapackage.org/profiles/1.0/dataresource.json",
-    "data-package",
-    "tabular-data-package",
-    "data-resource",
-    "tabular-data-resource",
-}
 
 
 @dataclass
 class Target:
+    """An opened target. `descriptor` is the descriptor as read; `resolved` the same with each
+    resource's schema and dialect files read in, exactly as they were checked (None until
+    open_target has checked them); `part_files` maps (resource index, "schema" or "dialect")
+    to the file each was read from."""
+
     label: str
     descriptor_path: Path
     descriptor: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
+    resolved: dict[str, Any] | None = None
+    part_files: dict[tuple[int, str], str] = field(default_factory=dict)
 
     @property
     def basepath(self) -> Path:
         return self.descriptor_path.parent
 
+    @property
+    def checked(self) -> dict[str, Any]:
+        """The descriptor the layers read: with its schema and dialect files read in, so that
+        no layer reads them again (and none reads a file other than the one checked)."""
+        descriptor = self.resolved if self.resolved is not None else self.descriptor
+        assert descriptor is not None
+        return descriptor
 
-def open_target(target: str | Path) -> Target:
+    @property
+    def places(self) -> Places:
+        return Places(self.checked, self.descriptor_path.name, self.part_files)
+
+
+def open_target(target: str | Path, limits: Limits = DEFAULT_LIMITS) -> Target:
     """Read the descriptor of a local package. Raises CannotRun when there is nothing to read;
-    a descriptor that was read but is malformed or unsafe yields findings instead."""
+    a descriptor that was read but is malformed, too large or too deep (`limits`), or that
+    points outside its package yields findings instead."""
     text = str(target)
     if _URL.match(text):
         raise CannotRun(
@@ -64,18 +81,12 @@ def open_target(target: str | Path) -> Target:
         )
     result = Target(label=text, descriptor_path=path)
     try:
-        descriptor = json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        result.findings.append(_finding("descriptor-error", f"not UTF-8 (byte {exc.start})", path))
+        descriptor = read_json(path, limits)
+    except DescriptorRefused as exc:
+        result.findings.append(_finding(exc.rule, f"{path.name} {exc}", path, row=exc.line))
         return result
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        result.findings.append(
-            _finding(
-                "descriptor-error", f"malformed JSON at {where}: {exc.msg}", path, row=exc.lineno
-            )
-        )
-        return result
+    except OSError as exc:
+        raise CannotRun(f"{path}: cannot be read: {exc.strerror or exc}") from None
     if (
         not isinstance(descriptor, dict)
         or not descriptor.get("resources")
@@ -83,62 +94,56 @@ def open_target(target: str | Path) -> Target:
     ):
         result.findings.append(
             _finding(
-                "descriptor-error",
+                MALFORMED,
                 "a data package descriptor is a JSON object with a non-empty 'resources' list",
                 path,
             )
         )
         return result
     result.descriptor = descriptor
-    result.findings += _unsafe_paths(descriptor, result.basepath, path)
+    for i, resource in enumerate(descriptor["resources"]):
+        # A string is a resource in a file of its own: descriptor_refs refuses it.
+        if not isinstance(resource, dict | str):
+            result.findings.append(_finding(MALFORMED, f"resources[{i}] is not an object", path))
+    result.findings += _read_parts(result, limits)
+    result.findings += unsafe_references(result.places, result.basepath)
     return result
 
 
-def _unsafe_paths(descriptor: dict[str, Any], base: Path, path: Path) -> list[Finding]:
+def _read_parts(target: Target, limits: Limits) -> list[Finding]:
+    """Read each resource's schema and dialect given as a file inside the package into
+    `target.resolved`, so that what they say is checked like the descriptor itself. A file
+    that cannot be read is refused: it could not be checked."""
+    assert target.descriptor is not None
+    resolved = dict(target.descriptor)
+    resolved["resources"] = list(target.descriptor["resources"])
     findings = []
-    for key in ("$schema", "profile"):
-        if key in descriptor and descriptor[key] not in KNOWN_PROFILES:
-            findings.append(
-                _finding(
-                    "unknown-profile",
-                    f"{key} {descriptor[key]!r} is not a Data Package profile "
-                    "kzdata knows; custom profiles are not fetched",
-                    path,
-                )
-            )
-    for i, resource in enumerate(descriptor["resources"]):
+    for i, resource in enumerate(resolved["resources"]):
         if not isinstance(resource, dict):
-            findings.append(_finding("descriptor-error", f"resources[{i}] is not an object", path))
             continue
-        name = resource.get("name") if isinstance(resource.get("name"), str) else f"resources[{i}]"
-        paths = resource.get("path", [])
-        for key, value in [("path", p) for p in (paths if isinstance(paths, list) else [paths])] + [
-            (key, resource[key])
-            for key in ("schema", "dialect")
-            if isinstance(resource.get(key), str)
-        ]:
-            if reason := unsafe_reason(value, base):
+        for key in PART_FILES:
+            value = resource.get(key)
+            # An unsafe path is never opened: descriptor_refs reports it.
+            if not isinstance(value, str) or unsafe_reason(value, target.basepath):
+                continue
+            try:
+                part = descriptor_part(value, target.basepath, key, limits)
+            except UnreadablePart as exc:
+                name = resource.get("name")
                 findings.append(
-                    _finding(
-                        "unsafe-path",
-                        f"{key} {value!r} {reason}; refused, not read",
-                        path,
-                        resource=name,
+                    Finding(
+                        layer=LAYER,
+                        rule=exc.rule,
+                        message=f"resources[{i}].{key}: {exc}",
+                        resource=name if isinstance(name, str) else None,
                         field=key,
+                        path=value,
                     )
                 )
-        for key in ("$schema", "profile"):
-            if key in resource and resource[key] not in KNOWN_PROFILES:
-                findings.append(
-                    _finding(
-                        "unknown-profile",
-                        f"{key} {resource[key]!r} is not a "
-                        "profile kzdata knows; custom profiles are not fetched",
-                        path,
-                        resource=name,
-                        field=key,
-                    )
-                )
+                continue
+            resource = resolved["resources"][i] = {**resource, key: part}
+            target.part_files[(i, key)] = value
+    target.resolved = resolved
     return findings
 
 
@@ -163,24 +168,31 @@ def _not_a_descriptor(path: Path) -> str | None:
 
 
 class UnreadablePart(ValueError):
-    """A resource's schema or dialect, given as a file, cannot be read as a JSON object."""
+    """A resource's schema or dialect, given as a file, cannot be read as a JSON object.
+    `rule` names the finding it becomes."""
+
+    def __init__(self, message: str, rule: str = MALFORMED) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
-def descriptor_part(value: Any, base: Path, key: str) -> dict[str, Any]:
+def descriptor_part(
+    value: Any, base: Path, key: str, limits: Limits = DEFAULT_LIMITS
+) -> dict[str, Any]:
     """A resource's `schema` or `dialect`: inline, or read from its file in the package (its
-    path was checked safe when the target was opened)."""
+    path was checked safe when the target was opened) within the descriptor limits."""
     if isinstance(value, dict):
         return value
+    if not isinstance(value, str):
+        raise UnreadablePart(f"the {key} is neither an object nor a path")
     try:
-        loaded = (
-            json.loads((base / value).read_text(encoding="utf-8"))
-            if isinstance(value, str)
-            else None
-        )
-    except (OSError, ValueError) as exc:
-        raise UnreadablePart(f"cannot read the {key} at {value!r}: {exc}") from exc
+        loaded = read_json(base / value, limits)
+    except DescriptorRefused as exc:
+        raise UnreadablePart(f"the {key} file {value!r} {exc.message}", exc.rule) from None
+    except OSError as exc:
+        raise UnreadablePart(f"cannot read the {key} at {value!r}: {exc.strerror or exc}") from None
     if not isinstance(loaded, dict):
-        raise UnreadablePart(f"the {key} is not a JSON object")
+        raise UnreadablePart(f"the {key} file {value!r} is not a JSON object")
     return loaded
 
 

@@ -6,6 +6,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from kzdata.pipelines.descriptor_limits import DEFAULT_LIMITS, Limits
 from kzdata.pipelines.errors import CannotRun
 from kzdata.pipelines.layers import frictionless_layer, pandera_layer
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
@@ -26,17 +27,19 @@ def validate(
     layers: Iterable[str] | None = None,
     severities: Severities | None = None,
     limit: int = DEFAULT_LIMIT,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Report:
     """Validate the package at `target` (a folder or a datapackage.json) with the named layers
     (all of them by default), grading findings by `severities` (schemas/severities.yaml) and
     keeping at most `limit` findings per layer, rule and resource (the rest are counted).
+    Descriptor files larger or deeper than `limits` are refused.
 
     Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
     that is malformed or points outside its package is refused whatever the layers: its
     findings are reported and no layer reads the data.
     """
     selected = select_layers(layers)
-    opened = open_target(target)
+    opened = open_target(target, limits)
     report = Report(
         str(target), descriptor=str(opened.descriptor_path), severities=severities, limit=limit
     )

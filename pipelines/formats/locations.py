@@ -4,13 +4,13 @@ its field."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from kzdata.pipelines.csv_positions import Position, cell_positions
+from kzdata.pipelines.descriptor_limits import read_json
 from kzdata.pipelines.path_safety import unsafe_reason
 from kzdata.pipelines.report import Finding, Report
 
@@ -78,8 +78,9 @@ def _dialects(descriptor: Path) -> dict[str, dict[str, str]]:
     """Each resource path's delimiter, quote character and encoding, where the descriptor
     declares them inline (the defaults are the CSV standard's and UTF-8)."""
     try:
-        resources = json.loads(descriptor.read_text(encoding="utf-8")).get("resources", [])
-    except (OSError, ValueError, AttributeError):
+        # Within the descriptor limits, as when the target was opened.
+        resources = read_json(descriptor).get("resources", [])
+    except (OSError, ValueError, AttributeError):  # DescriptorRefused is a ValueError
         return {}
     found: dict[str, dict[str, str]] = {}
     for resource in resources if isinstance(resources, list) else []:

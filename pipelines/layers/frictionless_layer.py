@@ -1,10 +1,12 @@
-"""Layer 1, frictionless: structure, types, constraints, primary and foreign keys, bytes, hashes."""
+"""Layer 1, frictionless: the descriptor against the whole Data Package v2 profile, then
+structure, types, constraints, primary and foreign keys, bytes, hashes."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from kzdata.pipelines import descriptor_profile
 from kzdata.pipelines.report import Finding, LayerItem, Omitted
 from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
 
@@ -14,22 +16,34 @@ LAYER = "frictionless"
 def check(target: Target, limit: int) -> list[LayerItem]:
     from frictionless import FrictionlessException, Package, system
 
-    assert target.descriptor is not None
     # frictionless crashes on some malformed constraints: they are the descriptor's fault, so
     # they are reported as findings, and frictionless does not run on such a package.
-    if unusable := _invalid_constraints(target):
-        return unusable
+    unusable = _invalid_constraints(target)
+    profile = descriptor_profile.check(target.places)
+    # Nor on a descriptor that declares the v2 profile and breaks it: frictionless would
+    # repeat part of it in its own words, or crash on a value of the wrong kind. A descriptor
+    # read as v1 (profile warnings) is still checked.
+    if unusable or (
+        profile and descriptor_profile.rule_for(target.checked) == descriptor_profile.ERROR
+    ):
+        return unusable + profile
     try:
-        # Not trusted: frictionless keeps refusing unsafe paths itself, as a second line.
+        # Not trusted: frictionless keeps refusing unsafe paths itself, as a second line. It
+        # is given the descriptor with its schema and dialect files read in, as they were
+        # checked: it reads no descriptor file itself.
         with system.use_context(trusted=False):
-            package = Package.from_descriptor(target.descriptor, basepath=str(target.basepath))
+            package = _read(Package, target, profile)
+            if isinstance(package, Finding):
+                return [*profile, package]
             # One past the limit: frictionless also stops when it finds exactly `limit`.
             report = package.validate(limit_errors=limit + 1)
     except FrictionlessException as exc:
         # The top error is often just "descriptor is not valid"; its reasons say why.
-        return [_finding(e, path=target.descriptor_path.name) for e in exc.reasons or [exc.error]]
+        errors = exc.reasons or [exc.error]
+        return profile + [_finding(e, path=target.descriptor_path.name) for e in errors]
     findings: list[LayerItem] = [
-        _finding(e, path=target.descriptor_path.name) for e in report.errors
+        *profile,
+        *(_finding(e, path=target.descriptor_path.name) for e in report.errors),
     ]
     for task in report.tasks:
         errors = task.errors
@@ -41,6 +55,30 @@ def check(target: Target, limit: int) -> list[LayerItem]:
     return findings
 
 
+def _read(package_class: Any, target: Target, profile: list[Finding]) -> Any:
+    """frictionless's Package of the descriptor, or a finding when frictionless fails on it.
+
+    frictionless fails on some values the profile allows or only warns about, rather than
+    report them: a v4 `layout` that is not an object, a v1 foreign key whose `reference` is a
+    string. Its code is then reading nothing but the descriptor, so the descriptor is at
+    fault, not kzdata; the data is never read."""
+    from frictionless import FrictionlessException
+
+    try:
+        return package_class.from_descriptor(target.checked, basepath=str(target.basepath))
+    except FrictionlessException:
+        raise
+    except Exception as exc:
+        hint = "; the profile warnings say where it departs from the standard" if profile else ""
+        return Finding(
+            layer=LAYER,
+            rule="descriptor-error",
+            message=f"frictionless cannot read this descriptor ({type(exc).__name__}: {exc})"
+            + hint,
+            path=target.descriptor_path.name,
+        )
+
+
 _LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _LENGTHS = ("minLength", "maxLength")
 
@@ -50,7 +88,7 @@ def _invalid_constraints(target: Target) -> list[Finding]:
     regular expression, a limit that is null or not a single value, a length that is not a
     whole number, an enum that is not a list."""
     findings = []
-    for resource in target.descriptor["resources"]:
+    for resource in target.checked["resources"]:
         try:
             schema = descriptor_part(resource.get("schema", {}), target.basepath, "schema")
         except UnreadablePart:

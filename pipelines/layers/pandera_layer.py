@@ -29,11 +29,11 @@ def check(target: Target, limit: int) -> list[LayerItem]:
     # Imported here: the CLI must not pay for pandera and polars unless this layer runs.
     from pandera.config import ValidationDepth, config_context
 
-    assert target.descriptor is not None
     findings: list[LayerItem] = []
     # Forced on: an environment variable must not turn this layer into a silent pass.
     with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
-        for resource in target.descriptor["resources"]:
+        # Schema and dialect files come read in, as they were checked when the target opened.
+        for resource in target.checked["resources"]:
             if _is_local_csv_table(resource):
                 findings += _check_resource(resource, target.basepath, limit)
     return findings

@@ -1,0 +1,179 @@
+"""The descriptor against the whole Data Package v2 profile: the four official JSON Schemas
+kept in schemas/profiles/2.0 (package, resource, Table Schema, Table Dialect), checked with
+jsonschema. frictionless checks only part of the profile.
+
+A descriptor that declares the v2 profile as its `$schema` must conform: each violation is a
+`profile-error`. The standard reads a descriptor without it as v1, which the v2 profile mostly
+but not wholly accepts: its violations are `profile-warning`s (schemas/severities.yaml).
+
+One finding per offending place, however many rules of the profile it breaks, each message
+starting with the JSON path of the place (`resources[2].schema.fields[3].type`); at most
+MAX_DESCRIPTOR_FINDINGS of them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import reprlib
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from kzdata.pipelines.descriptor_limits import MAX_DESCRIPTOR_FINDINGS
+from kzdata.pipelines.descriptor_places import Places
+from kzdata.pipelines.finding import Finding
+
+if TYPE_CHECKING:
+    from jsonschema import Draft7Validator
+    from jsonschema.exceptions import ValidationError
+
+V2 = "https://datapackage.org/profiles/2.0/"
+PACKAGE_V2 = V2 + "datapackage.json"
+# The vendored profile files, under the addresses they are published at.
+PROFILE_FILES = ("datapackage.json", "dataresource.json", "tableschema.json", "tabledialect.json")
+ERROR = "profile-error"
+WARNING = "profile-warning"
+# Keywords whose failures at one place, one per alternative of an anyOf or oneOf, read best
+# as one list of what was expected ("is not one of ['string', 'number', ...]").
+_MERGED = {"type", "enum", "const"}
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlist = _SHORT.maxdict = 4
+_SHORT.maxlevel = 2
+# What was expected is listed whole: the field types are the longest such list (15).
+_EXPECTED = reprlib.Repr()
+_EXPECTED.maxlist = 20
+
+
+def rule_for(descriptor: Mapping[str, Any]) -> str:
+    """profile-error for a descriptor that declares the v2 profile, else profile-warning (the
+    standard reads a descriptor without `$schema` as v1)."""
+    return ERROR if descriptor.get("$schema") == PACKAGE_V2 else WARNING
+
+
+def check(places: Places, limit: int = MAX_DESCRIPTOR_FINDINGS) -> list[Finding]:
+    """The profile findings of `places.descriptor` (its schema and dialect files read in, so
+    that they are checked against the Table Schema and Table Dialect profiles too)."""
+    rule = rule_for(places.descriptor)
+    by_place: dict[tuple[str | int, ...], list[ValidationError]] = {}
+    more = False
+    for error in validator().iter_errors(places.descriptor):
+        where = tuple(error.absolute_path)
+        if where not in by_place and len(by_place) == limit:
+            more = True  # the check stops here: a broken descriptor can have no end of errors
+            break
+        by_place.setdefault(where, []).append(error)
+    findings = [places.finding(rule, *_explain(errors)) for errors in by_place.values()]
+    if more:
+        findings.append(
+            Finding(
+                layer="frictionless",
+                rule=rule,
+                message=f"more places break the Data Package v2 profile; the first {limit} "
+                "are listed",
+                path=places.descriptor_file,
+            )
+        )
+    return findings
+
+
+@cache
+def validator() -> Draft7Validator:
+    """A draft-07 validator, with format checking, of the package profile, whose resources are
+    checked against the resource profile and their schema and dialect against the Table
+    Schema and Table Dialect profiles. The package and resource profiles carry copies of the
+    profiles below them; each copy is replaced by a reference to its own file, so that each
+    file is the authority for its part (a test checks that the copies are the same)."""
+    import jsonschema
+    from referencing import Registry, Resource
+
+    folder = files("kzdata.schemas") / "profiles" / "2.0"
+    profiles = {name: json.loads((folder / name).read_text("utf-8")) for name in PROFILE_FILES}
+    package = copy.deepcopy(profiles["datapackage.json"])
+    resource = copy.deepcopy(profiles["dataresource.json"])
+    package["properties"]["resources"]["items"] = {"$ref": V2 + "dataresource.json"}
+    resource["properties"]["schema"] = {"$ref": V2 + "tableschema.json"}
+    resource["properties"]["dialect"] = {"$ref": V2 + "tabledialect.json"}
+    parts = {**profiles, "dataresource.json": resource}
+    registry = Registry().with_resources(
+        (V2 + name, Resource.from_contents(parts[name])) for name in PROFILE_FILES[1:]
+    )
+    return jsonschema.Draft7Validator(
+        package, registry=registry, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+
+
+def _explain(errors: list[ValidationError]) -> tuple[list[str | int], str, Any]:
+    """Where exactly, and what, is wrong at one place, and the offending value when it is a
+    single value.
+
+    As jsonschema's best_match, the most relevant error is picked (its `relevance`); but where
+    it descends into an anyOf or oneOf by the relevance of single errors, here the alternatives
+    that came closest (fewest errors) say what is wrong: a foreign key whose `reference` is a
+    string fails the array alternative there only, and the string alternative at `fields`
+    too. Their leaf errors at the deepest place they reach are merged into one message."""
+    from jsonschema.exceptions import relevance
+
+    leaves = _closest(max(errors, key=relevance))
+    deepest = max(len(leaf.absolute_path) for leaf in leaves)
+    leaves = [leaf for leaf in leaves if len(leaf.absolute_path) == deepest]
+    where = list(leaves[0].absolute_path)
+    leaves = [leaf for leaf in leaves if list(leaf.absolute_path) == where]
+    instance = leaves[0].instance
+    return where, _message(leaves), None if isinstance(instance, dict | list) else instance
+
+
+def _closest(error: ValidationError) -> list[ValidationError]:
+    """The leaf errors that best say why `error` failed: for an anyOf or oneOf, those of the
+    alternatives with the fewest errors (when one alternative is closest, its best error)."""
+    from jsonschema.exceptions import relevance
+
+    if not error.context:
+        return [error]
+    alternatives: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        alternatives.setdefault(sub.relative_schema_path[0], []).append(sub)
+    fewest = min(len(subs) for subs in alternatives.values())
+    closest = [subs for subs in alternatives.values() if len(subs) == fewest]
+    if len(closest) == 1:
+        return _closest(max(closest[0], key=relevance))
+    return [leaf for subs in closest for sub in subs for leaf in _closest(sub)]
+
+
+def _message(leaves: list[ValidationError]) -> str:
+    """One message for errors at one place: merged when they are alternatives of one kind."""
+    kinds = {leaf.validator for leaf in leaves}
+    instance = leaves[0].instance
+    if len(leaves) > 1 and len(kinds) == 1 and kinds <= _MERGED:
+        expected = _unique(
+            value
+            for leaf in leaves
+            for value in (
+                leaf.validator_value if leaf.validator == "enum" else [leaf.validator_value]
+            )
+        )
+        if kinds == {"type"}:
+            return f"{_SHORT.repr(instance)} is not of type {', '.join(map(repr, expected))}"
+        return f"{_SHORT.repr(instance)} is not one of {_EXPECTED.repr(expected)}"
+    messages = _unique(_short_message(leaf) for leaf in leaves)
+    return " or ".join(messages[:3]) + (
+        f" (or {len(messages) - 3} more)" if len(messages) > 3 else ""
+    )
+
+
+def _short_message(error: ValidationError) -> str:
+    """jsonschema's message, with the offending value shortened: a whole object must not
+    become the message."""
+    full = repr(error.instance)
+    short = _SHORT.repr(error.instance)
+    return error.message.replace(full, short, 1) if full != short else error.message
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    seen: list[Any] = []
+    for value in values:
+        if value not in seen:
+            seen.append(value)
+    return seen
