@@ -83,6 +83,8 @@ def cell_type(field: Mapping[str, Any]) -> CellType:
         values = field.get(option, [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise SchemaCompileError(f"field {field.get('name')!r}: {option} is a list of strings")
+    if not isinstance(kind, str):  # a list or an object is not hashable, and not a type
+        raise SchemaCompileError(f"field {field.get('name')!r}: type {kind!r} is not a name")
     if kind in UNCHECKED_TYPES:
         return CellType(kind, f"a {kind}", lambda raw: raw, checked=False)
     builder = _BUILDERS.get(kind) if isinstance(kind, str) else None

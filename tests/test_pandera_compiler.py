@@ -282,6 +282,8 @@ def test_fields_match_relaxes_the_header() -> None:
     "table_schema",
     [
         {"fields": [{"name": "f", "type": "decimal"}]},
+        {"fields": [{"name": "f", "type": ["integer", "string"]}]},
+        {"fields": [{"name": "f", "type": {"name": "integer"}}]},
         {"fields": [{"name": "f", "constraints": {"pattern": "("}}]},
         {"fields": [{"name": "f", "type": "integer", "constraints": {"enum": ["one"]}}]},
         {"fields": [{"name": "f", "type": "date", "constraints": {"minimum": "yesterday"}}]},
