@@ -56,11 +56,20 @@ def validate(
             "report says it was cut short.",
         ),
     ] = DEFAULT_LIMIT,
+    documents: Annotated[
+        Path | None,
+        typer.Option(
+            "--documents",
+            metavar="DIR",
+            help="Folder holding the source documents named in sources.document_path, for "
+            "the provenance layer (default: seeds/documents beside the package, if there).",
+        ),
+    ] = None,
 ) -> None:
     """Validate a data package. Exit 0 valid, 1 findings, 2 could not run, 3 internal error."""
     from kzdata.pipelines.formats import FORMATS
     from kzdata.pipelines.validate import validate as run_validate
 
-    report = run_validate(target, layers=layers, limit=max_findings)
+    report = run_validate(target, layers=layers, limit=max_findings, documents=documents)
     typer.echo(FORMATS[output_format.value](report), nl=False)
     raise typer.Exit(report.exit_code(fail_on.value))

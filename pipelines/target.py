@@ -36,6 +36,9 @@ class Target:
     descriptor_path: Path
     descriptor: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
+    # The folder holding the source documents (`kzdata validate --documents DIR`); None: the
+    # provenance layer looks beside the package (kzdata.pipelines.documents).
+    documents: Path | None = None
 
     @property
     def basepath(self) -> Path:
