@@ -44,8 +44,10 @@ def read_text(path: Path) -> str:
     UnreadableInput (exit 1) when it is not UTF-8, naming the first bad byte."""
     try:
         raw = Path(path).read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError):
         raise CannotRun(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CannotRun(f"{path}: a folder, not a document") from None
     except OSError as exc:
         raise CannotRun(f"{path}: cannot be read ({exc.strerror})") from None
     return decode(raw, str(path))
