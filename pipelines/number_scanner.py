@@ -31,7 +31,6 @@ from typing import Any
 
 from kzdata.schemas import number_words
 
-KINDS = ("digits", "year", "words", "vague", "date")
 _SPACE = r"[^\S\r\n]+"  # a number never runs across a line break
 _HYPHEN = "[-\u2010\u2011]"
 _DASH = "[-\u2010\u2011\u2013\u2014]"  # between days or months of one date
@@ -79,7 +78,8 @@ def _alt(words: Any) -> str:
 
 
 def _word(words: Any) -> str:
-    """Any of `words`, case-insensitively, as a whole word (spaces inside may be any space)."""
+    """Any of `words`, case-insensitively, as whole words (a space in one may be any run of
+    spaces other than a line break)."""
     alternatives = _alt(words).replace(r"\ ", _SPACE)
     return rf"(?i:{alternatives})(?![^\W_])"
 
@@ -127,9 +127,9 @@ class _Scanner:
         for word in re.split(rf"{_SPACE}|{_HYPHEN}", match.group(0).lower()):
             if word in self.cardinals:
                 current += self.cardinals[word]
-            elif word == "hundred" or word == "dozen":
+            elif word in self.scales and self.scales[word] < 1000:  # "five hundred", "two dozen"
                 current = max(current, 1) * self.scales[word]
-            elif word in self.scales:
+            elif word in self.scales:  # "two thousand" closes a group of three digits
                 total += max(current, 1) * self.scales[word]
                 current = 0
             # "a" and "and" add nothing: "a hundred" is one hundred, "hundred and five" 105.

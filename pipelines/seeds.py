@@ -254,7 +254,7 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
                 need(msg is None, s.file, where, msg or "")
             problems += _check_locator(s, c, s.file, where)
             if c.get("quote") is not None:
-                msg = quote_values.value_problem(c["quote"], "stated value", c["stated_value"])
+                msg = quote_values.value_problem(c["quote"], "stated_value", c["stated_value"])
                 need(msg is None, s.file, where, msg or "")
         for i, e in enumerate(s.data.get("events", [])):
             where = f"events[{i}] ({e['id']})"

@@ -198,7 +198,7 @@ DOC000 = "sources/doc000.yaml"
             DOC000,
             'stated_value: "28"',
             'stated_value: "29"',
-            ["doc000_cases_28", "does not carry the stated value"],
+            ["doc000_cases_28", "does not carry the stated_value"],
         ),
         (
             DOC000,

@@ -11,7 +11,7 @@ import pytest
 
 from kzdata.cli.main import app
 from kzdata.pipelines.layers import provenance_layer
-from kzdata.pipelines.report import NotChecked
+from kzdata.pipelines.report import NotChecked, Omitted
 from kzdata.pipelines.target import open_target
 from kzdata.pipelines.validate import LAYERS, validate
 
@@ -123,6 +123,14 @@ def test_a_number_added_to_a_document_is_unmapped(package) -> None:
     assert found == [("unmapped-number", "sources", SOURCES_ROW, "document_path")]
     (message,) = messages(package)
     assert f"'42' at [{start}, {start + 2})" in message and "ferry carried 42 crates" in message
+
+
+def test_findings_beyond_the_limit_are_counted(package) -> None:
+    content = (package.documents / DOCUMENT).read_bytes()
+    set_document(package, content + b"\nThe ferry carried 42 crates and 7 cars for 3 days.")
+    items = provenance_layer.check(open_target(package.folder), 1)
+    assert [type(i).__name__ for i in items] == ["Finding", "Omitted"]
+    assert items[1] == Omitted("provenance", "unmapped-number", "sources", 2)
 
 
 def test_deleting_a_non_figure_fails_validate(package) -> None:
