@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -67,6 +68,15 @@ def validate(
             min=1, help="Refuse a descriptor, schema or dialect file nested deeper than this."
         ),
     ] = MAX_DESCRIPTOR_DEPTH,
+    documents: Annotated[
+        Path | None,
+        typer.Option(
+            "--documents",
+            metavar="DIR",
+            help="Folder holding the source documents named in sources.document_path, for "
+            "the provenance layer (default: seeds/documents beside the package, if there).",
+        ),
+    ] = None,
 ) -> None:
     """Validate a data package. Exit 0 valid, 1 findings, 2 could not run, 3 internal error."""
     from kzdata.pipelines.descriptor_limits import Limits
@@ -74,6 +84,8 @@ def validate(
     from kzdata.pipelines.validate import validate as run_validate
 
     limits = Limits(max_bytes=max_descriptor_bytes, max_depth=max_descriptor_depth)
-    report = run_validate(target, layers=layers, limit=max_findings, limits=limits)
+    report = run_validate(
+        target, layers=layers, limit=max_findings, limits=limits, documents=documents
+    )
     typer.echo(FORMATS[output_format.value](report), nl=False)
     raise typer.Exit(report.exit_code(fail_on.value))

@@ -34,12 +34,19 @@ def build(seeds: str | Path = "seeds", out: str | Path = "datapackage") -> Build
     return _build(seeds, out)
 
 
-def validate(target: str | Path | None = None, layers: Iterable[str] | None = None) -> Report:
+def validate(
+    target: str | Path | None = None,
+    layers: Iterable[str] | None = None,
+    documents: str | Path | None = None,
+) -> Report:
     """Validate a data package (a folder or a datapackage.json; by default the one shipped
-    with kzdata) with the named layers (default: all) and return the report the CLI prints."""
+    with kzdata) with the named layers (default: all) and return the report the CLI prints.
+    `documents`: the folder of source documents for the provenance layer (default:
+    seeds/documents beside the package, when it exists)."""
     from kzdata.pipelines.validate import validate as _validate
 
-    return _validate(target if target is not None else package_path(), layers=layers)
+    target = target if target is not None else package_path()
+    return _validate(target, layers=layers, documents=documents)
 
 
 def load(target: str | Path | None = None, validate: bool = True) -> dict[str, pd.DataFrame]:

@@ -17,6 +17,12 @@ class CannotRun(KzdataError):
     exit_code = 2
 
 
+class UnreadableInput(KzdataError):
+    """The input was read and cannot be used as it is (a document that is not UTF-8)."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class SeedProblem:
     """One problem in the seeds, located by file and entry."""

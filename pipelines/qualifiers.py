@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from dataclasses import dataclass
@@ -52,6 +53,13 @@ def load() -> tuple[dict[str, Qualifier], list[SeedProblem]]:
     with resource:
         rows = [Qualifier(**row.to_dict()) for row in resource.row_stream]
     return {q.qualifier: q for q in rows}, []
+
+
+def declared_words() -> list[str]:
+    """The qualifier words of schemas/qualifiers.csv, read as plain CSV: no validation, no
+    heavy import (for `kzdata extract`, which only looks for them in a text)."""
+    with QUALIFIERS_CSV.open(encoding="utf-8", newline="") as f:
+        return [row["qualifier"] for row in csv.DictReader(f) if row.get("qualifier")]
 
 
 def _where(error: object) -> str:

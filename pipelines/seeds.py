@@ -13,8 +13,9 @@ from typing import Any
 import jsonschema
 import yaml
 
-from kzdata.pipelines import partial_dates, qualifiers
+from kzdata.pipelines import partial_dates, qualifiers, quote_values
 from kzdata.pipelines.errors import CannotRun, SeedError, SeedProblem
+from kzdata.pipelines.seed_coverage import check_coverage
 from kzdata.schemas import seed_files_schema
 
 
@@ -56,6 +57,7 @@ def load_seeds(root: Path) -> Seeds:
     seeds = Seeds(root, package, codebook, sources, quals)
     problems += _check_documents(seeds)
     problems += _check_references(seeds)
+    problems += check_coverage(seeds)
     if problems:
         raise SeedError(problems)
     return seeds
@@ -215,6 +217,10 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
         need(source is not None, cb_file, where, f"unknown source {prov['source']!r}")
         if source is not None:
             problems += _check_locator(source, prov, cb_file, where)
+        if prov.get("quote") is not None and "max_imprisonment_years" in prov:
+            field, years = "max_imprisonment_years", str(prov["max_imprisonment_years"])
+            if msg := quote_values.value_problem(prov["quote"], field, years):
+                problems.append(SeedProblem(cb_file, where, msg))
 
     for s in seeds.sources:
         if "published" in s.data and (msg := partial_dates.problem(s.data["published"])):
@@ -247,25 +253,24 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
                 msg = qualifiers.stated_value_problem(c["stated_value"], seeds.qualifiers.get(qual))
                 need(msg is None, s.file, where, msg or "")
             problems += _check_locator(s, c, s.file, where)
-            number = c["stated_value"]
-            need(
-                c.get("quote") is None or number in c["quote"],
-                s.file,
-                where,
-                f"the quote does not contain the stated value {number!r}",
-            )
+            if c.get("quote") is not None:
+                msg = quote_values.value_problem(c["quote"], "stated_value", c["stated_value"])
+                need(msg is None, s.file, where, msg or "")
         for i, e in enumerate(s.data.get("events", [])):
             where = f"events[{i}] ({e['id']})"
             if msg := partial_dates.problem(e["date"]):
                 problems.append(SeedProblem(s.file, f"{where}.date", msg))
+            elif e.get("quote") is not None:
+                msg = quote_values.date_problem(e["quote"], "date", e["date"])
+                need(msg is None, s.file, where, msg or "")
             problems += _check_locator(s, e, s.file, where)
         for i, n in enumerate(s.data.get("non_figures", [])):
-            problems += _check_locator(s, n, s.file, f"non_figures[{i}]", quoted=False)
+            problems += _check_locator(s, n, s.file, f"non_figures[{i}]")
     return problems
 
 
 def _check_locator(
-    source: SourceSeed, item: dict[str, Any], file: str, where: str, quoted: bool = True
+    source: SourceSeed, item: dict[str, Any], file: str, where: str
 ) -> list[SeedProblem]:
     """A document-backed statement needs a locator that reads exactly its quote."""
     locator, quote = item.get("locator"), item.get("quote")
@@ -275,7 +280,7 @@ def _check_locator(
         return []
     if locator is None:
         return [SeedProblem(file, where, "a statement from a document needs a locator")]
-    if quoted and quote is None:
+    if quote is None:
         return [SeedProblem(file, where, "a statement from a document needs its quote")]
     start, end = locator
     if not start < end <= len(source.text):

@@ -30,6 +30,11 @@ def make_tables(seeds: Seeds) -> dict[str, list[Row]]:
         "events": [
             _event(s.data["id"], e) for s in seeds.sources for e in s.data.get("events", [])
         ],
+        "non_figures": [
+            _non_figure(s.data["id"], n)
+            for s in seeds.sources
+            for n in s.data.get("non_figures", [])
+        ],
     }
     assert list(tables) == resource_names(), "every declared resource is built, in order"
     return {name: _ordered(name, rows) for name, rows in tables.items()}
@@ -151,3 +156,7 @@ def _event(source_id: str, e: dict[str, Any]) -> Row:
         "source_id": source_id,
         **_locator(e),
     }
+
+
+def _non_figure(source_id: str, n: dict[str, Any]) -> Row:
+    return {"source_id": source_id, **_locator(n), "reason": n["reason"]}

@@ -41,6 +41,9 @@ class Target:
     findings: list[Finding] = field(default_factory=list)
     resolved: dict[str, Any] | None = None
     part_files: dict[tuple[int, str], str] = field(default_factory=dict)
+    # The folder holding the source documents (`kzdata validate --documents DIR`); None: the
+    # provenance layer looks beside the package (kzdata.pipelines.documents).
+    documents: Path | None = None
 
     @property
     def basepath(self) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kzdata.pipelines.descriptor_limits import DEFAULT_LIMITS, Limits
 from kzdata.pipelines.errors import CannotRun
-from kzdata.pipelines.layers import frictionless_layer, pandera_layer
+from kzdata.pipelines.layers import frictionless_layer, pandera_layer, provenance_layer
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
 from kzdata.pipelines.target import Target, open_target
 from kzdata.schemas.severities import Severities
@@ -19,6 +19,7 @@ Layer = Callable[[Target, int], list[LayerItem]]
 LAYERS: dict[str, Layer] = {
     "frictionless": frictionless_layer.check,
     "pandera": pandera_layer.check,
+    "provenance": provenance_layer.check,
 }
 
 
@@ -28,18 +29,24 @@ def validate(
     severities: Severities | None = None,
     limit: int = DEFAULT_LIMIT,
     limits: Limits = DEFAULT_LIMITS,
+    documents: str | Path | None = None,
 ) -> Report:
     """Validate the package at `target` (a folder or a datapackage.json) with the named layers
     (all of them by default), grading findings by `severities` (schemas/severities.yaml) and
     keeping at most `limit` findings per layer, rule and resource (the rest are counted).
     Descriptor files larger or deeper than `limits` are refused.
+    `documents` is the folder holding the source documents (default: `seeds/documents/`
+    beside the package, when it exists; see kzdata.pipelines.documents).
 
     Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
     that is malformed or points outside its package is refused whatever the layers: its
     findings are reported and no layer reads the data.
     """
     selected = select_layers(layers)
+    if documents is not None and not Path(documents).is_dir():
+        raise CannotRun(f"{documents}: no such documents folder")
     opened = open_target(target, limits)
+    opened.documents = Path(documents) if documents is not None else None
     report = Report(
         str(target), descriptor=str(opened.descriptor_path), severities=severities, limit=limit
     )

@@ -13,6 +13,7 @@ HERE = Path(__file__).parent
 TABLES_DIR = HERE / "tables"
 QUALIFIERS_CSV = HERE / "qualifiers.csv"
 SEED_FILES_SCHEMA = HERE / "seed_files.json"
+NUMBER_WORDS_YAML = HERE / "number_words.yaml"
 
 
 @cache
@@ -43,3 +44,10 @@ def seed_files_schema() -> dict[str, Any]:
     """JSON Schema of the maintainers' YAML seed files (structure only; field rules are the
     Table Schemas', checked on the built package)."""
     return json.loads(SEED_FILES_SCHEMA.read_text(encoding="utf-8"))
+
+
+@cache
+def number_words() -> dict[str, Any]:
+    """The vocabulary of the number scanner: number words, vague quantities, months
+    (number_words.yaml)."""
+    return yaml.safe_load(NUMBER_WORDS_YAML.read_text(encoding="utf-8"))

@@ -30,11 +30,13 @@ def resource_entry(descriptor: dict, name: str) -> dict:
 class PackageCopy(os.PathLike):
     """A copy of datapackage/ to break. It stands for its folder (`str(copy)`, `copy / "x"`).
     Cell edits also rewrite the resource's declared bytes and hash, so that frictionless
-    reports only the broken cell, unless asked not to."""
+    reports only the broken cell, unless asked not to. `documents` is the copy of
+    seeds/documents beside it, as in the repository (None for a copy without documents)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, documents: Path | None = None) -> None:
         self.folder = folder
         self.descriptor = folder / "datapackage.json"
+        self.documents = documents
 
     def __fspath__(self) -> str:
         return str(self.folder)
@@ -69,6 +71,15 @@ class PackageCopy(os.PathLike):
     def set_cell(self, name: str, row: int, field: str, value: str) -> None:
         rows = self.rows(name)
         rows[row - 1][rows[0].index(field)] = value
+        self.write_rows(name, rows)
+
+    def delete_row(self, name: str, row: int) -> None:
+        """Delete frictionless row `row` (the header is row 1)."""
+        rows = self.rows(name)
+        del rows[row - 1]
+        self.write_rows(name, rows)
+
+    def write_rows(self, name: str, rows: list[list[str]]) -> None:
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(rows)
         self.write_bytes(name, out.getvalue().encode("utf-8"))
@@ -113,10 +124,20 @@ def tools() -> SimpleNamespace:
 
 @pytest.fixture
 def package(tmp_path: Path) -> PackageCopy:
-    """A copy of the shipped data package to break."""
-    folder = tmp_path / "pkg"
-    shutil.copytree(SHIPPED, folder)
-    return PackageCopy(folder)
+    """A copy of the shipped data package to break, laid out as in the repository: its source
+    documents in seeds/documents beside it."""
+    project = tmp_path / "project"
+    shutil.copytree(SHIPPED, project / "datapackage")
+    shutil.copytree(SEEDS / "documents", project / "seeds" / "documents")
+    return PackageCopy(project / "datapackage", project / "seeds" / "documents")
+
+
+@pytest.fixture
+def release(tmp_path: Path) -> PackageCopy:
+    """A copy of the shipped data package with no documents anywhere near it, as a user who
+    downloads a release has it."""
+    shutil.copytree(SHIPPED, tmp_path / "release")
+    return PackageCopy(tmp_path / "release")
 
 
 @pytest.fixture

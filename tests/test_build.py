@@ -198,13 +198,31 @@ DOC000 = "sources/doc000.yaml"
             DOC000,
             'stated_value: "28"',
             'stated_value: "29"',
-            ["doc000_cases_28", "does not contain the stated value"],
+            ["doc000_cases_28", "does not carry the stated_value"],
         ),
         (
             DOC000,
             "    quote: has opened",  # the quote becomes a note: no quote left
             "    notes: has opened",
             ["doc000_cases_around_700", "needs its quote"],
+        ),
+        (
+            DOC000,
+            'date: "2025-12-25"',
+            'date: "2025-12-24"',
+            ["doc000_cases_reported_2025_12_25", "does not carry the date '2025-12-24'"],
+        ),
+        (
+            "codebook.yaml",
+            "max_imprisonment_years: 9",
+            "max_imprisonment_years: 10",
+            ["kz_cc_participation_foreign_conflict", "does not carry the max_imprisonment_years"],
+        ),
+        (
+            DOC000,
+            "    locator: [3211, 3241]",  # a non-figure that marks a stretch with no number
+            "    locator: [3211, 3220]",
+            ["non_figures[2]", "not the quote", "[3237, 3241)"],
         ),
     ],
 )
@@ -213,3 +231,37 @@ def test_bad_seed_is_named_by_file_and_entry(runner, seeds, tmp_path, file, old,
     err = run_build(runner, seeds, tmp_path / "out")
     for text in expected:
         assert text in err
+
+
+def edit_non_figures(seeds: Path, change) -> None:
+    path = seeds / DOC000
+    source = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source["non_figures"] = change(source["non_figures"])
+    path.write_text(yaml.safe_dump(source, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_a_number_neither_mapped_nor_marked_stops_the_build(runner, seeds, tmp_path):
+    # The year that only dates the 709 and 28 figures is marked as not data; unmarked, the
+    # build names the file, the document and the number's offsets.
+    edit_non_figures(seeds, lambda marks: [m for m in marks if m["locator"] != [1818, 1831]])
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "doc000.yaml" in err and "000_bd354b88e04706eb.txt" in err
+    assert "'2025' at [1821, 1825)" in err and "non_figures" in err
+    assert "have 1 problem(s)" in err  # only that number
+
+
+def test_a_non_figure_that_marks_no_number_stops_the_build(runner, seeds, tmp_path):
+    def add_empty(marks):
+        return [*marks, {"quote": "Kazakhstan", "locator": [0, 10], "reason": "no number"}]
+
+    edit_non_figures(seeds, add_empty)
+    err = run_build(runner, seeds, tmp_path / "out")
+    assert "non_figures[4]" in err and "[0, 10) holds no number" in err
+
+
+def test_every_number_of_the_seed_documents_is_mapped_or_marked(tools, tmp_path):
+    # The shipped seeds build: kzdata.build runs the coverage check and raises on a gap.
+    kzdata.build(tools.repo / "seeds", tmp_path / "out")
+    published = (tmp_path / "out" / "data" / "non_figures.csv").read_text(encoding="utf-8")
+    assert published.startswith("source_id,quote,locator_start,locator_end,reason\n")
+    assert published.count("\ndoc000,") == 4
