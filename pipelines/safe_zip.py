@@ -90,9 +90,12 @@ Refuse = Callable[..., UnsafeArchive]
 
 
 def is_zip(path: str | Path) -> bool:
-    """Whether the file starts like a zip archive, whatever its name."""
-    with open(path, "rb") as file:
-        return file.read(4) in ZIP_MAGIC
+    """Whether `path` is a file that starts like a zip archive, whatever its name."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(4) in ZIP_MAGIC
+    except OSError:  # a folder, a missing or unreadable file: not an archive kzdata can open
+        return False
 
 
 @contextlib.contextmanager

@@ -131,6 +131,7 @@ def test_the_folder_is_removed_when_the_block_raises(work) -> None:
 def test_a_zip_is_known_by_its_first_bytes(work) -> None:
     archive, source = package_zip(work, None)
     assert is_zip(archive) and not is_zip(source / "datapackage.json")
+    assert not is_zip(source) and not is_zip(work / "missing.zip")
 
 
 def test_limits_are_inclusive(work) -> None:
