@@ -10,6 +10,10 @@ import typer
 
 from kzdata.pipelines.descriptor_limits import MAX_DESCRIPTOR_BYTES, MAX_DESCRIPTOR_DEPTH
 from kzdata.pipelines.finding import DEFAULT_LIMIT
+from kzdata.pipelines.remote_http import MAX_FILE_BYTES, READ_TIMEOUT
+from kzdata.pipelines.safe_zip import MAX_BYTES, MAX_MEMBERS, MAX_RATIO
+
+ZIPS, URLS = "Zip targets", "URL targets"
 
 
 class Format(StrEnum):
@@ -30,7 +34,11 @@ class FailOn(StrEnum):
 def validate(
     # Text, not a Path: a Path would turn "https://host" into "https:/host".
     target: Annotated[
-        str, typer.Argument(help="A data package folder or its datapackage.json.")
+        str,
+        typer.Argument(
+            help="A data package: its folder, its datapackage.json, a zip of it, or an "
+            "http(s) URL of any of these."
+        ),
     ] = "datapackage",
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Report format.")
@@ -77,15 +85,63 @@ def validate(
             "the provenance layer (default: seeds/documents beside the package, if there).",
         ),
     ] = None,
+    zip_max_members: Annotated[
+        int, typer.Option(min=1, help="Refuse a zip with more members.", rich_help_panel=ZIPS)
+    ] = MAX_MEMBERS,
+    zip_max_bytes: Annotated[
+        int,
+        typer.Option(min=1, help="Refuse a zip larger than this, unpacked.", rich_help_panel=ZIPS),
+    ] = MAX_BYTES,
+    zip_max_ratio: Annotated[
+        float,
+        typer.Option(
+            min=1, help="Refuse a zip member compressed more than this.", rich_help_panel=ZIPS
+        ),
+    ] = MAX_RATIO,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            help="Seconds to connect, and to wait for any one read, on a URL.",
+            rich_help_panel=URLS,
+        ),
+    ] = READ_TIMEOUT,
+    max_download_bytes: Annotated[
+        int, typer.Option(min=1, help="Refuse a file larger than this.", rich_help_panel=URLS)
+    ] = MAX_FILE_BYTES,
+    allow_remote_hosts: Annotated[
+        bool,
+        typer.Option(
+            help="Fetch resource paths on another origin or outside the descriptor's folder.",
+            rich_help_panel=URLS,
+        ),
+    ] = False,
 ) -> None:
-    """Validate a data package. Exit 0 valid, 1 findings, 2 could not run, 3 internal error."""
+    """Validate a data package: a folder, its datapackage.json, a zip or an http(s) URL.
+    Exit 0 valid, 1 findings, 2 could not run, 3 internal error."""
     from kzdata.pipelines.descriptor_limits import Limits
     from kzdata.pipelines.formats import FORMATS
+    from kzdata.pipelines.remote import FetchOptions
+    from kzdata.pipelines.safe_zip import ZipLimits
     from kzdata.pipelines.validate import validate as run_validate
 
     limits = Limits(max_bytes=max_descriptor_bytes, max_depth=max_descriptor_depth)
+    zips = ZipLimits(max_members=zip_max_members, max_bytes=zip_max_bytes, max_ratio=zip_max_ratio)
+    fetch = FetchOptions(
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        max_bytes=max_download_bytes,
+        allow_remote_hosts=allow_remote_hosts,
+        zip_limits=zips,
+    )
     report = run_validate(
-        target, layers=layers, limit=max_findings, limits=limits, documents=documents
+        target,
+        layers=layers,
+        limit=max_findings,
+        limits=limits,
+        documents=documents,
+        fetch=fetch,
+        zip_limits=zips,
     )
     typer.echo(FORMATS[output_format.value](report), nl=False)
     raise typer.Exit(report.exit_code(fail_on.value))

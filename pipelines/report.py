@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzdata.pipelines import finding_policy
 from kzdata.pipelines.finding import (
@@ -16,6 +16,9 @@ from kzdata.pipelines.finding import (
     Omitted,
 )
 from kzdata.schemas.severities import Severities, declared
+
+if TYPE_CHECKING:
+    from kzdata.pipelines.formats.locations import Locator
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -91,6 +94,10 @@ class Report:
         self.layers: list[str] = list(layers)
         self.severities = severities if severities is not None else declared()
         self.limit = limit
+        # How the formats name files of a package that was unpacked or downloaded (the zip or
+        # URL), and its positions, found while the temporary copy still existed.
+        self.display_root: str | None = None
+        self.locator: Locator | None = None
         self._findings: list[Finding] = []
         self.not_checked: list[NotChecked] = []
         self._cuts: dict[tuple[str, str | None, str | None], Truncation] = {}

@@ -6,7 +6,6 @@ so a refused file is never opened.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,11 +66,6 @@ def open_target(target: str | Path, limits: Limits = DEFAULT_LIMITS) -> Target:
     a descriptor that was read but is malformed, too large or too deep (`limits`), or that
     points outside its package yields findings instead."""
     text = str(target)
-    if _URL.match(text):
-        raise CannotRun(
-            f"{text}: a URL; kzdata validates a local package folder or its {DESCRIPTOR} "
-            "(URL targets are planned). Download the package and validate its folder."
-        )
     path = Path(target)
     if path.is_dir():
         path = path / DESCRIPTOR
@@ -150,19 +144,12 @@ def _read_parts(target: Target, limits: Limits) -> list[Finding]:
     return findings
 
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_ADVICE = {
-    "a zip archive": " (zip targets are planned): unzip it and validate the folder",
-    "a CSV table": ": give the folder of the package the table belongs to",
-}
+_ADVICE = {"a CSV table": ": give the folder of the package the table belongs to"}
 
 
 def _not_a_descriptor(path: Path) -> str | None:
     """What the file is, when it is plainly something other than a JSON descriptor."""
-    with path.open("rb") as file:
-        head = file.read(4)
-    if head == b"PK\x03\x04" or path.suffix.lower() == ".zip":
-        return "a zip archive"
+    # Zip archives, by their bytes or their name, never get here (local_package unpacks them).
     if path.suffix.lower() in (".csv", ".tsv"):
         return "a CSV table"
     if path.suffix.lower() in (".yaml", ".yml"):

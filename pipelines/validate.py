@@ -6,9 +6,11 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from kzdata.pipelines import remote, safe_zip
 from kzdata.pipelines.descriptor_limits import DEFAULT_LIMITS, Limits
 from kzdata.pipelines.errors import CannotRun
 from kzdata.pipelines.layers import frictionless_layer, pandera_layer, provenance_layer
+from kzdata.pipelines.local_package import local_package
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
 from kzdata.pipelines.target import Target, open_target
 from kzdata.schemas.severities import Severities
@@ -30,35 +32,68 @@ def validate(
     limit: int = DEFAULT_LIMIT,
     limits: Limits = DEFAULT_LIMITS,
     documents: str | Path | None = None,
+    fetch: remote.FetchOptions | None = None,
+    zip_limits: safe_zip.ZipLimits | None = None,
 ) -> Report:
-    """Validate the package at `target` (a folder or a datapackage.json) with the named layers
-    (all of them by default), grading findings by `severities` (schemas/severities.yaml) and
-    keeping at most `limit` findings per layer, rule and resource (the rest are counted).
-    Descriptor files larger or deeper than `limits` are refused.
+    """Validate the package at `target` (a folder, a datapackage.json, a zip archive or an
+    http(s) URL) with the named layers (all of them by default), grading findings by
+    `severities` (schemas/severities.yaml) and keeping at most `limit` findings per layer,
+    rule and resource (the rest are counted). Descriptor files larger or deeper than `limits`
+    are refused; zips are unpacked within `zip_limits` and URLs fetched within `fetch`.
     `documents` is the folder holding the source documents (default: `seeds/documents/`
     beside the package, when it exists; see kzdata.pipelines.documents).
 
     Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
-    that is malformed or points outside its package is refused whatever the layers: its
-    findings are reported and no layer reads the data.
+    that is malformed or points outside its package, and an archive or download that is
+    refused, are reported whatever the layers, and then no layer reads the data.
     """
     selected = select_layers(layers)
     if documents is not None and not Path(documents).is_dir():
         raise CannotRun(f"{documents}: no such documents folder")
-    opened = open_target(target, limits)
-    opened.documents = Path(documents) if documents is not None else None
-    report = Report(
-        str(target), descriptor=str(opened.descriptor_path), severities=severities, limit=limit
-    )
+    try:
+        with local_package(target, fetch, zip_limits) as local:
+            opened = open_target(local.path, limits)
+            opened.documents = Path(documents) if documents is not None else None
+            report = Report(
+                str(target),
+                descriptor=str(opened.descriptor_path),
+                severities=severities,
+                limit=limit,
+            )
+            _run_layers(report, opened, selected)
+            if local.display_root is not None:
+                # Name files by the zip or URL, and find their lines while they still exist.
+                from kzdata.pipelines.formats.locations import Locator
+
+                report.display_root = local.display_root
+                report.locator = Locator(report)
+            return report
+    except (safe_zip.UnsafeArchive, remote.UnsafeRemote) as exc:
+        report = Report(str(target), severities=severities, limit=limit)
+        report.add([_refused(exc)])
+        report.layers = [REFUSAL_LAYER]
+        return report
+
+
+def _run_layers(report: Report, opened: Target, selected: list[str]) -> None:
     report.add(opened.findings)
     if opened.descriptor is None or opened.findings:
         # Only the opening checks ran; they are the frictionless layer's.
         report.layers = list(dict.fromkeys(f.layer for f in opened.findings))
-        return report
+        return
     for name in selected:
         report.layers.append(name)
         report.add(_run(name, LAYERS[name], opened, report.limit))
-    return report
+
+
+# Refused archives and downloads: what the user received is not what a package may be.
+REFUSAL_LAYER = "integrity"
+
+
+def _refused(exc: safe_zip.UnsafeArchive | remote.UnsafeRemote) -> Finding:
+    if isinstance(exc, safe_zip.UnsafeArchive):
+        return Finding(REFUSAL_LAYER, "unsafe-archive", str(exc), path=exc.member, value=exc.member)
+    return Finding(REFUSAL_LAYER, "unsafe-download", str(exc), value=exc.url)
 
 
 def select_layers(names: Iterable[str] | None) -> list[str]:

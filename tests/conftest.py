@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
 import os
 import shutil
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -159,3 +163,62 @@ def seeds(tmp_path: Path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+# A replacement answer for one path: a server that stalls, lies or redirects.
+Route = Callable[[SimpleHTTPRequestHandler], None]
+
+
+class Server:
+    """An HTTP server on 127.0.0.1 serving `root`, recording every path asked for; `routes`
+    replace the answer for a path with a misbehaving one."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.requests: list[str] = []
+        self.routes: dict[str, Route] = {}
+        self.release = threading.Event()  # lets stalled handlers finish at teardown
+        handler = functools.partial(_Handler, server=self, directory=str(root))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        # A short poll interval, so that shutdown at teardown is quick.
+        serve = functools.partial(self.httpd.serve_forever, poll_interval=0.01)
+        threading.Thread(target=serve, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    def __init__(self, *args, server: Server, **kwargs) -> None:
+        self.site = server
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        self.site.requests.append(self.path)
+        route = self.site.routes.get(self.path)
+        if route:
+            route(self)
+        else:
+            super().do_GET()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Path], Server]]:
+    """Start HTTP servers on 127.0.0.1, each serving a folder and recording every request;
+    all are stopped at teardown."""
+    servers: list[Server] = []
+
+    def start(root: Path) -> Server:
+        servers.append(Server(root))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()

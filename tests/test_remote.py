@@ -4,16 +4,14 @@ elsewhere, are refused with the URL named, and no request reaches a host it shou
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import shutil
 import socket
 import tempfile
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -25,46 +23,6 @@ from kzdata.pipelines.safe_zip import UnsafeArchive
 
 SHIPPED = Path(__file__).resolve().parents[1] / "datapackage"
 Route = Callable[[SimpleHTTPRequestHandler], None]
-
-
-class Server:
-    """An HTTP server on 127.0.0.1 serving `root`, recording every path asked for; `routes`
-    replace the answer for a path with a misbehaving one."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.requests: list[str] = []
-        self.routes: dict[str, Route] = {}
-        self.release = threading.Event()  # lets stalled handlers finish at teardown
-        handler = functools.partial(_Handler, server=self, directory=str(root))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.port = self.httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/"
-        # A short poll interval, so that shutdown at teardown is quick.
-        serve = functools.partial(self.httpd.serve_forever, poll_interval=0.01)
-        threading.Thread(target=serve, daemon=True).start()
-
-    def close(self) -> None:
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    def __init__(self, *args, server: Server, **kwargs) -> None:
-        self.site = server
-        super().__init__(*args, **kwargs)
-
-    def do_GET(self) -> None:
-        self.site.requests.append(self.path)
-        route = self.site.routes.get(self.path)
-        if route:
-            route(self)
-        else:
-            super().do_GET()
-
-    def log_message(self, *args) -> None:
-        pass
 
 
 def package_tree(folder: Path) -> dict[str, str]:
@@ -85,32 +43,24 @@ def temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     assert list(folder.iterdir()) == [], "a temporary folder was left behind"
 
 
-def serve(root: Path) -> Iterator[Server]:
-    server = Server(root)
-    try:
-        yield server
-    finally:
-        server.close()
-
-
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Server]:
+def site(tmp_path: Path, serve):
     """Serves a copy of datapackage/ at /pkg/, and a file outside it at /secret.csv."""
     root = tmp_path / "site"
     shutil.copytree(SHIPPED, root / "pkg")
     (root / "secret.csv").write_text("secret\n")
-    yield from serve(root)
+    return serve(root)
 
 
 @pytest.fixture
-def other(tmp_path: Path) -> Iterator[Server]:
+def other(tmp_path: Path, serve):
     """Another origin (another port), serving the same package."""
     root = tmp_path / "other"
     shutil.copytree(SHIPPED, root / "pkg")
-    yield from serve(root)
+    return serve(root)
 
 
-def edit_descriptor(site: Server, edit: Callable[[dict], None]) -> None:
+def edit_descriptor(site, edit: Callable[[dict], None]) -> None:
     path = site.root / "pkg" / "datapackage.json"
     descriptor = json.loads(path.read_text())
     edit(descriptor)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from kzdata.pipelines.formats.locations import Location, Locator
+from kzdata.pipelines.formats.locations import Location, locator_of
 from kzdata.pipelines.report import Finding, Report
 
 
 def render(report: Report) -> str:
-    locator = Locator(report)
+    locator = locator_of(report)
     lines = [command(f, locator.locate(f)) for f in report.findings]
     # What the report does not show is a notice: it informs, it does not fail the step.
     lines += [

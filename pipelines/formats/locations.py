@@ -27,12 +27,18 @@ class Location:
     column: int | None = None
 
 
+def locator_of(report: Report) -> Locator:
+    """The report's locator: the one made while its files existed, or a new one."""
+    return report.locator if report.locator is not None else Locator(report)
+
+
 class Locator:
     """Locates every finding of one report; each CSV file is scanned once, up to the last row
     that has a finding. Without a readable CSV, the line is the row number and no column."""
 
     def __init__(self, report: Report, cwd: Path | None = None) -> None:
         self._cwd = (cwd or Path.cwd()).absolute()
+        self._display_root = report.display_root
         descriptor = Path(report.descriptor) if report.descriptor else None
         self._root = descriptor.parent if descriptor else None
         self._descriptor_name = descriptor.name if descriptor else None
@@ -56,7 +62,7 @@ class Locator:
         path = finding.path or self._descriptor_name
         if path is None or self._root is None:
             return Location(file=None, line=finding.row)
-        file = self._display(self._root / path)
+        file = self._display(path)
         if not finding.row:
             return Location(file)
         positions = self._positions.get(path, {})
@@ -67,8 +73,11 @@ class Locator:
             return Location(file, position.line)
         return Location(file, finding.row)
 
-    def _display(self, path: Path) -> str:
-        absolute = Path(os.path.normpath(self._cwd / path))
+    def _display(self, path: str) -> str:
+        if self._display_root is not None:  # a temporary copy: named by where it came from
+            return f"{self._display_root}/{path}"
+        assert self._root is not None
+        absolute = Path(os.path.normpath(self._cwd / self._root / path))
         if absolute.is_relative_to(self._cwd):
             return absolute.relative_to(self._cwd).as_posix()
         return absolute.as_posix()

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from kzdata import __version__
 from kzdata.pipelines.finding_policy import severity_of
-from kzdata.pipelines.formats.locations import Location, Locator
+from kzdata.pipelines.formats.locations import Location, locator_of
 from kzdata.pipelines.report import Finding, Report
 
 SARIF_VERSION = "2.1.0"
@@ -22,7 +22,7 @@ SOURCE_ROOT = "%SRCROOT%"
 
 
 def render(report: Report) -> str:
-    locator = Locator(report)
+    locator = locator_of(report)
     rules: dict[str, int] = {}
     descriptors: list[dict[str, Any]] = []
     results: list[dict[str, Any]] = []
@@ -103,6 +103,8 @@ def _result(finding: Finding, rule_id: str, index: int, where: Location) -> dict
 
 
 def _artifact(file: str) -> dict[str, str]:
+    if "://" in file:  # a package validated from its URL: its files have their own
+        return {"uri": file}
     path = PurePosixPath(file)
     if path.is_absolute():
         return {"uri": "file://" + quote(str(path))}

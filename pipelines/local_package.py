@@ -1,0 +1,79 @@
+"""A target as a local package for the length of one validation: a folder or a descriptor as
+it is; a zip archive unpacked safely (kzdata.pipelines.safe_zip); an http(s) URL fetched
+safely (kzdata.pipelines.remote). Unpacked and fetched copies live in private temporary
+folders, removed when the block ends, whatever happens."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kzdata.pipelines import remote, safe_zip
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    """What the user gave, as received: its kind (`zip` or `url`), and the sha256 and size of
+    the bytes pinned by `--expect-sha256` (the zip; for a URL, its descriptor or zip)."""
+
+    kind: str
+    sha256: str | None = None
+    bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class LocalPackage:
+    """`path` is the folder or descriptor to validate. `display_root`, for a copy, is how the
+    report names its files (the zip or the URL they came from, not a temporary folder)."""
+
+    path: Path
+    display_root: str | None = None
+    downloaded: Downloaded | None = None
+
+
+@contextlib.contextmanager
+def local_package(
+    target: str | Path,
+    fetch: remote.FetchOptions | None = None,
+    zip_limits: safe_zip.ZipLimits | None = None,
+) -> Iterator[LocalPackage]:
+    """The target as a local package. Raises UnsafeArchive or UnsafeRemote (exit 1: the
+    target was read and is refused) and CannotRun (exit 2) as those modules do."""
+    text = str(target)
+    if remote.is_url(text):
+        fetch = fetch or remote.FetchOptions(zip_limits=zip_limits or safe_zip.ZipLimits())
+        with remote.fetched(text, fetch) as got:
+            first = got.downloads[0] if got.downloads else None
+            pinned = Downloaded("url", first.sha256, first.bytes) if first else None
+            yield LocalPackage(got.folder, _url_root(text), pinned)
+        return
+    path = Path(text)
+    # By its bytes, whatever its name; and by its name: a broken zip is refused as an archive.
+    if path.is_file() and (safe_zip.is_zip(path) or path.suffix.lower() == ".zip"):
+        pinned = Downloaded("zip", _sha256(path), path.stat().st_size)
+        with safe_zip.extracted(path, zip_limits) as folder:
+            yield LocalPackage(folder, text, pinned)
+        return
+    yield LocalPackage(path)
+
+
+def _url_root(url: str) -> str:
+    """The URL the package's files are named under: a folder URL itself, a descriptor's
+    folder, or a zip's own URL (its members are named under it)."""
+    base = url.split("?", 1)[0].split("#", 1)[0]
+    if base.endswith("/"):
+        return base.rstrip("/")
+    if base.lower().endswith(".json"):
+        return base.rsplit("/", 1)[0]
+    return base
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
