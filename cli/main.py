@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kzdata.cli import build, dictionary, validate
+from kzdata.cli import build, dictionary, diff, validate
 from kzdata.cli.errors import exit_codes
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.command("build")(exit_codes(build.build))
 app.command("validate")(exit_codes(validate.validate))
 app.command("dictionary")(exit_codes(dictionary.dictionary))
+app.command("diff")(exit_codes(diff.diff))
 
 
 def _print_version(value: bool) -> None:
