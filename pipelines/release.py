@@ -1,0 +1,332 @@
+"""Release: validate the package, then publish it as an immutable version folder.
+
+Load inputs (the version, the key, the package and its validation report), then, holding
+the history's lock, check the version against the previous release and the diff since it,
+assemble the release in a hidden staging folder beside its target, rename it into place in
+one step, and regenerate the history's index and changelog. A refused release writes
+nothing; a crash leaves no release or a whole one, and the next run completes the rest.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kzdata.pipelines import (
+    checksums,
+    citation_cff,
+    crash_points,
+    release_index,
+    release_lock,
+    signing,
+)
+from kzdata.pipelines.diff import Diff, diff
+from kzdata.pipelines.diff_formats import markdown
+from kzdata.pipelines.errors import CannotRun, InvalidPackage, ReleaseExists, ReleaseRefused
+from kzdata.pipelines.package_reader import Package, open_package, read_table, resource_paths
+from kzdata.pipelines.package_writer import descriptor_bytes
+from kzdata.pipelines.semver import Version, bump_between, level
+from kzdata.pipelines.verify import verify
+
+CREATED_ENV = "SOURCE_DATE_EPOCH"  # the reproducible-builds convention for a fixed clock
+_CREATED = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
+DATA_FOLDER = "data/"
+# Changes listed in a refusal; the rest are counted (`kzdata diff` shows them all).
+REFUSAL_LISTING = 20
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    version: str
+    folder: Path
+    previous: str | None
+    bump: str  # "major", "minor", "patch", or "first" for the first release
+    required: str  # what the diff since the previous release needs ("none" for the first)
+    key_id: str | None
+    warnings: int  # validation warnings, which do not refuse a release
+
+
+def release(
+    version: str,
+    package: str | Path = "datapackage",
+    to: str | Path = "releases",
+    *,
+    sign_key: str | Path | None = None,
+    password: str | None = None,
+    allow_bump: bool = False,
+    reason: str | None = None,
+    created: str | None = None,
+) -> ReleaseResult:
+    """Publish the package at `package` as version `version` in the history folder `to`.
+
+    Raises CannotRun (bad usage, nothing to release, a key that cannot be used),
+    ReleaseRefused (invalid data, a version that does not go up or a bump too small for the
+    changes) and ReleaseExists; in each case nothing was written into `to`.
+    """
+    # Load inputs
+    target = _version(version)
+    if allow_bump and not (reason and reason.strip()):
+        raise CannotRun("--allow-bump needs --reason TEXT: the changelog says why")
+    if reason and not allow_bump:
+        raise CannotRun("--reason goes with --allow-bump")
+    stamp = release_time(created)
+    key = signing.load_secret_key(Path(sign_key), password) if sign_key is not None else None
+    source = open_package(package)
+    warnings = _validated(package, target)
+    history = Path(to)
+    # Process data, then save outputs, holding the history's lock throughout
+    with release_lock.locked(history):
+        crash_points.reached("locked")
+        release_index.complete(history)
+        folder = history / str(target)
+        if folder.exists() or folder.is_symlink():
+            raise ReleaseExists(f"{target} is already released ({folder}); it is never touched")
+        previous = (release_index.versions(history) or [None])[-1]
+        changes = diff(history / str(previous), package) if previous is not None else None
+        bump = _check_bump(previous, target, changes, allow_bump)
+        entry = _changes_entry(target, stamp, previous, bump, changes, source, reason)
+        _publish(folder, source, target, stamp, entry, key)
+        crash_points.reached("renamed")
+        release_index.complete(history)
+        crash_points.reached("indexed")
+    return ReleaseResult(
+        str(target),
+        folder,
+        str(previous) if previous is not None else None,
+        bump,
+        changes.bump if changes is not None else "none",
+        signing.secret_key_id(key) if key is not None else None,
+        warnings,
+    )
+
+
+def _version(text: str) -> Version:
+    try:
+        return Version.parse(text)
+    except ValueError as exc:
+        raise CannotRun(str(exc)) from None
+
+
+def release_time(created: str | None) -> str:
+    """The release's `created`: `created` (YYYY-MM-DDTHH:MM:SSZ) if given, else the time in
+    SOURCE_DATE_EPOCH (seconds since 1970, UTC) if set, else now; always UTC, to the second."""
+    if created is not None:
+        try:
+            if not _CREATED.match(created):
+                raise ValueError
+            dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            raise CannotRun(
+                f"--created {created!r}: give a UTC time as YYYY-MM-DDTHH:MM:SSZ"
+            ) from None
+        return created
+    epoch = os.environ.get(CREATED_ENV)
+    if epoch is not None:
+        try:
+            when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise CannotRun(f"{CREATED_ENV}={epoch!r} is not a number of seconds") from None
+    else:
+        when = dt.datetime.now(dt.UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _validated(package: str | Path, target: Version) -> int:
+    """Run every validation layer; refuse on any error. Returns the number of warnings."""
+    from kzdata.pipelines.formats.text_format import render
+    from kzdata.pipelines.validate import validate
+
+    report = validate(package)
+    code = report.exit_code("error")
+    if code:
+        refusal = ReleaseRefused(
+            f"{target} is not released: {package} has {len(report.errors)} error(s); nothing "
+            f"was written.\n\n{render(report)}".rstrip()
+        )
+        refusal.exit_code = code  # 3 when a layer crashed: a bug, not bad data
+        raise refusal
+    return len(report.warnings)
+
+
+def _check_bump(
+    previous: Version | None, target: Version, changes: Diff | None, allow_bump: bool
+) -> str:
+    """The bump from the previous release to `target`; refuse one that does not go up, or is
+    smaller than the changes need (unless overridden)."""
+    if previous is None or changes is None:
+        return "first"
+    try:
+        bump = bump_between(previous, target)
+    except ValueError as exc:
+        raise ReleaseRefused(f"{exc}; nothing was written") from None
+    if level(bump) >= level(changes.bump) or allow_bump:
+        return bump
+    bigger = [c for c in changes.changes if level(c.bump) > level(bump)]
+    listed = [f"  - [{c.bump}] {c.note}" for c in bigger[:REFUSAL_LISTING]]
+    if len(bigger) > REFUSAL_LISTING:
+        listed.append(f"  ... and {len(bigger) - REFUSAL_LISTING} more (see kzdata diff)")
+    raise ReleaseRefused(
+        f"{target} is a {bump} release, but the changes since {previous} need a "
+        f"{changes.bump} release ({_next(previous, changes.bump)}); these need more than a "
+        f"{bump} bump:\n" + "\n".join(listed) + "\nRelease the bigger version, or override with "
+        "--allow-bump --reason TEXT (the reason goes into the changelog). Nothing was written."
+    )
+
+
+def _next(previous: Version, bump: str) -> Version:
+    if bump == "major":
+        return Version(previous.major + 1, 0, 0)
+    if bump == "minor":
+        return Version(previous.major, previous.minor + 1, 0)
+    return Version(previous.major, previous.minor, previous.patch + 1)
+
+
+def _changes_entry(
+    target: Version,
+    stamp: str,
+    previous: Version | None,
+    bump: str,
+    changes: Diff | None,
+    source: Package,
+    reason: str | None,
+) -> bytes:
+    """The release's changelog entry (CHANGES.md): its bump, why it was overridden, and the
+    Markdown diff against the previous release."""
+    lines = [f"## {target} ({stamp[:10]})", ""]
+    if previous is None or changes is None:
+        sizes = ", ".join(
+            f"{name} {len(read_table(source, name).rows)}"
+            for name, r in source.resources.items()
+            if resource_paths(r)
+        )
+        lines.append(f"First release. Rows per resource: {sizes}.")
+    else:
+        lines.append(f"A {bump} release after {previous}.")
+        if level(bump) < level(changes.bump):
+            lines.append(f"The bump was overridden: the changes need a {changes.bump} release.")
+    if reason:
+        lines += ["", f"Reason given for the bump: {reason.strip()}"]
+    if changes is not None:
+        lines += ["", markdown(changes).strip()]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _publish(
+    folder: Path,
+    source: Package,
+    target: Version,
+    stamp: str,
+    entry: bytes,
+    key: Any,
+) -> None:
+    """Assemble the release in a hidden staging folder beside `folder`, check it, and rename
+    it into place in one step."""
+    staging = Path(
+        tempfile.mkdtemp(prefix=f"{release_index.STAGING_PREFIX}{target}-", dir=folder.parent)
+    )
+    try:
+        staging.chmod(0o755)  # mkdtemp makes it private; a release is not
+        _assemble(staging, source, str(target), stamp, entry, key)
+        crash_points.reached("staged")
+        public = key.get_public_key() if key is not None else None
+        if problems := [f for f in verify(staging, public) if f.rule != "unsigned"]:
+            raise RuntimeError(f"the assembled release does not verify: {problems}")
+        _fsync_tree(staging)
+        os.rename(staging, folder)  # atomic: the version folder is there whole, or not at all
+        release_index.fsync_folder(folder.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _assemble(
+    staging: Path, source: Package, version: str, stamp: str, entry: bytes, key: Any
+) -> None:
+    descriptor = copy.deepcopy(source.descriptor)  # schemas and dialects already inline
+    descriptor["version"], descriptor["created"] = version, stamp
+    members = ["datapackage.json", citation_cff.NAME]
+    documents = _document_hashes(source)
+    for resource in descriptor["resources"]:
+        for path in _data_paths(resource):
+            content = (source.folder / path).read_bytes()
+            digest = hashlib.sha256(content).hexdigest()
+            if resource.get("hash", "").startswith("sha256:") and resource["hash"] != (
+                f"sha256:{digest}"
+            ):
+                raise ReleaseRefused(
+                    f"{source.folder / path} changed after it was validated; nothing was written"
+                )
+            if digest in documents:
+                raise ReleaseRefused(
+                    f"{path} is a source document (its sha256 is in sources.document_sha256); "
+                    "source documents are never published"
+                )
+            (staging / path).parent.mkdir(parents=True, exist_ok=True)
+            (staging / path).write_bytes(content)
+            resource["bytes"], resource["hash"] = len(content), f"sha256:{digest}"
+            members.append(path)
+    crash_points.reached("staging")
+    (staging / "datapackage.json").write_bytes(descriptor_bytes(descriptor))
+    (staging / citation_cff.NAME).write_bytes(citation_cff.render(descriptor, version, stamp[:10]))
+    (staging / release_index.CHANGES).write_bytes(entry)
+    when = tuple(int(part) for part in re.split(r"[-T:Z]", stamp)[:6])
+    from kzdata.pipelines.release_zip import write_zip
+
+    write_zip(staging / release_index.zip_name(version), staging, members, when)
+    signature = checksums.NAME + signing.SUFFIX
+    sums = checksums.render(staging, exclude={checksums.NAME, signature})
+    (staging / checksums.NAME).write_bytes(sums)
+    if key is not None:
+        # minisign's own trusted comment, with the release's time so that it is reproducible
+        epoch = int(
+            dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC).timestamp()
+        )
+        comment = f"timestamp:{epoch}\tfile:{checksums.NAME}\trelease:{version}"
+        (staging / signature).write_bytes(signing.sign(key, sums, comment))
+
+
+def _data_paths(resource: dict[str, Any]) -> list[str]:
+    """The resource's file, which a release keeps under data/ as the package does."""
+    if isinstance(resource.get("path"), list):
+        raise InvalidPackage(
+            f"resource {resource['name']} has several files; a release takes one file per resource"
+        )
+    paths = resource_paths(resource)
+    for path in paths:
+        if not path.startswith(DATA_FOLDER):
+            raise InvalidPackage(
+                f"resource {resource['name']}: {path} is not under {DATA_FOLDER}; a release "
+                f"keeps every resource in {DATA_FOLDER}"
+            )
+    return paths
+
+
+def _document_hashes(source: Package) -> set[str]:
+    """The sha256 of every source document the package names: files that must never ship."""
+    if "sources" not in source.resources:
+        return set()
+    table = read_table(source, "sources")
+    if "document_sha256" not in table.header:
+        return set()
+    at = table.header.index("document_sha256")
+    return {row[at] for row in table.rows if at < len(row) and row[at]}
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file and folder of the release, so that the rename publishes whole files
+    even across a power cut."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file():
+            with path.open("rb") as f:
+                os.fsync(f.fileno())
+        elif path.is_dir():
+            release_index.fsync_folder(path)
+    release_index.fsync_folder(folder)
