@@ -64,7 +64,7 @@ def diff(old: str | Path, new: str | Path) -> Diff:
             )
     for name, resource in after.resources.items():
         if name not in before.resources:
-            rows = len(read_table(after, name).rows) if resource_paths(resource) else 0
+            rows = sum(1 for _ in read_table(after, name).rows) if resource_paths(resource) else 0
             changes.append(
                 Change(
                     "schema",

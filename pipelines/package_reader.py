@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import csv
 import hashlib
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,10 +23,11 @@ from kzdata.pipelines.target import UnreadablePart, descriptor_part, open_target
 
 @dataclass
 class Table:
-    """A resource's rows as the CSV text gives them: a header and lists of cells."""
+    """A resource as the CSV text gives it: a header, and its rows (lists of cells), read
+    once as they are iterated."""
 
     header: list[str]
-    rows: list[list[str]]
+    rows: Iterator[list[str]]
 
 
 @dataclass
@@ -92,34 +95,40 @@ def file_sha256(path: Path) -> str:
 
 
 def read_table(package: Package, name: str) -> Table:
-    """The rows of resource `name` as text, in the dialect its descriptor declares. A
-    multipart resource is read as one table whose header is in its first part."""
+    """Resource `name` as text, in the dialect its descriptor declares: its header now, its
+    rows as they are read (once), so that a table is never held whole. A multipart resource
+    is one table whose header is in its first part. A missing or unreadable file raises
+    InvalidPackage, here or while the rows are read."""
     resource = package.resources[name]
     dialect = resource.get("dialect") or {}
-    fields = [f.get("name") for f in (resource.get("schema") or {}).get("fields", [])]
-    has_header = dialect.get("header", True)
-    rows: list[list[str]] = []
-    for path in resource_paths(resource):
-        file = package.folder / path
-        try:
-            with file.open(encoding=_encoding(resource), newline="") as f:
-                rows += csv.reader(
-                    f,
-                    delimiter=dialect.get("delimiter", ","),
-                    quotechar=dialect.get("quoteChar", '"'),
-                    doublequote=dialect.get("doubleQuote", True),
-                    escapechar=dialect.get("escapeChar"),
-                    skipinitialspace=dialect.get("skipInitialSpace", False),
-                )
-        except FileNotFoundError:
-            raise InvalidPackage(f"{file}: resource {name}'s file is missing") from None
-        except (OSError, UnicodeDecodeError, csv.Error, LookupError, TypeError) as exc:
-            raise InvalidPackage(f"{file}: resource {name} cannot be read as CSV: {exc}") from None
-    if has_header:
-        header, rows = (rows[0], rows[1:]) if rows else ([], [])
+    rows = itertools.chain.from_iterable(
+        _rows(package.folder / path, name, resource, dialect) for path in resource_paths(resource)
+    )
+    if dialect.get("header", True):
+        header = next(rows, [])
     else:
-        header = [str(f) for f in fields]
+        fields = (resource.get("schema") or {}).get("fields", [])
+        header = [str(f.get("name")) for f in fields]
     return Table(header, rows)
+
+
+def _rows(
+    file: Path, name: str, resource: dict[str, Any], dialect: dict[str, Any]
+) -> Iterator[list[str]]:
+    try:
+        with file.open(encoding=_encoding(resource), newline="") as f:
+            yield from csv.reader(
+                f,
+                delimiter=dialect.get("delimiter", ","),
+                quotechar=dialect.get("quoteChar", '"'),
+                doublequote=dialect.get("doubleQuote", True),
+                escapechar=dialect.get("escapeChar"),
+                skipinitialspace=dialect.get("skipInitialSpace", False),
+            )
+    except FileNotFoundError:
+        raise InvalidPackage(f"{file}: resource {name}'s file is missing") from None
+    except (OSError, UnicodeDecodeError, csv.Error, LookupError, TypeError) as exc:
+        raise InvalidPackage(f"{file}: resource {name} cannot be read as CSV: {exc}") from None
 
 
 def _encoding(resource: dict[str, Any]) -> str:
