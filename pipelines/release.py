@@ -79,8 +79,8 @@ def release(
         raise CannotRun("--reason goes with --allow-bump")
     stamp = release_time(created)
     key = signing.load_secret_key(Path(sign_key), password) if sign_key is not None else None
+    warnings = _validated(package, target)  # first: a broken descriptor gets its report
     source = open_package(package)
-    warnings = _validated(package, target)
     history = Path(to)
     # Process data, then save outputs, holding the history's lock throughout
     with release_lock.locked(history):
@@ -203,7 +203,7 @@ def _changes_entry(
     lines = [f"## {target} ({stamp[:10]})", ""]
     if previous is None or changes is None:
         sizes = ", ".join(
-            f"{name} {len(read_table(source, name).rows)}"
+            f"{name} {sum(1 for _ in read_table(source, name).rows)}"
             for name, r in source.resources.items()
             if resource_paths(r)
         )

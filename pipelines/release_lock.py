@@ -28,7 +28,10 @@ def locked(history: Path, timeout: float = TIMEOUT) -> Iterator[Path]:
     when the lock is released)."""
     history = Path(history)
     made = not history.exists()
-    history.mkdir(parents=True, exist_ok=True)
+    try:
+        history.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CannotRun(f"{history}: cannot make the release history: {exc.strerror}") from None
     path = history / LOCK_NAME
     lock = FileLock(path, timeout=timeout)
     try:

@@ -57,7 +57,7 @@ def keygen(secret: Path, password: str | None = None) -> KeyFiles:
         if password:
             secret_key.encrypt(password)
         secret_bytes = bytes(secret_key) + b"\n"
-    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as minisign's own folder
     _write_new(secret, secret_bytes, 0o600)
     try:
         _write_new(public, bytes(pair.public_key) + b"\n", 0o644)

@@ -77,6 +77,15 @@ def release(runner, version: str, package: Path, to: Path, *args: str, ok: bool 
 
 
 @pytest.fixture
+def unvalidated(monkeypatch) -> None:
+    """Releases skip validation: for tests of what a release writes, on packages that other
+    tests validate. Tests of what a release refuses validate as a release does."""
+    from kzdata.pipelines import release as step
+
+    monkeypatch.setattr(step, "_validated", lambda package, target: 0)
+
+
+@pytest.fixture
 def history(runner, seeds, tmp_path) -> Path:
     """A history holding 1.0.0 of a package built from a copy of the seeds (tmp/pkg)."""
     kzdata.build(seeds, tmp_path / "pkg")
@@ -221,6 +230,12 @@ def test_a_release_that_cannot_run_exits_2(runner, package, tmp_path, args, mess
     assert message in result.stderr and not (tmp_path / "r").exists()
 
 
+def test_a_history_that_is_a_file_could_not_run(runner, package, tmp_path) -> None:
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    result = release(runner, "1.0.0", package.folder, tmp_path / "file", ok=False)
+    assert result.exit_code == 2 and "cannot make the release history" in result.stderr
+
+
 def test_the_release_folder(runner, package, tmp_path) -> None:
     to = tmp_path / "releases"
     release(runner, "1.0.0", package.folder, to, "--created", "2026-11-25T10:00:00Z")
@@ -248,7 +263,7 @@ def test_the_release_folder(runner, package, tmp_path) -> None:
     assert verify(folder) and {f.rule for f in verify(folder)} == {"unsigned"}
 
 
-def test_sha256sums_is_what_sha256sum_checks(runner, package, tmp_path) -> None:
+def test_sha256sums_is_what_sha256sum_checks(unvalidated, runner, package, tmp_path) -> None:
     release(runner, "1.0.0", package.folder, tmp_path / "r")
     folder = tmp_path / "r" / "1.0.0"
     checked = subprocess.run(
@@ -272,7 +287,7 @@ def test_sha256sums_is_what_sha256sum_checks(runner, package, tmp_path) -> None:
     assert {f.rule for f in verify(folder)} == {"checksum-mismatch", "unsigned"}
 
 
-def test_the_zip_is_the_package_and_deterministic(runner, package, tmp_path) -> None:
+def test_the_zip_is_the_package_and_deterministic(unvalidated, runner, package, tmp_path) -> None:
     for to in ("a", "b"):
         release(runner, "1.0.0", package.folder, tmp_path / to, "--created", "2026-11-25T10:00:00Z")
     a, b = tmp_path / "a" / "1.0.0", tmp_path / "b" / "1.0.0"
@@ -289,14 +304,18 @@ def test_the_zip_is_the_package_and_deterministic(runner, package, tmp_path) -> 
     }
 
 
-def test_created_comes_from_source_date_epoch(runner, package, tmp_path, monkeypatch) -> None:
+def test_created_comes_from_source_date_epoch(
+    unvalidated, runner, package, tmp_path, monkeypatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795824000")
     release(runner, "1.0.0", package.folder, tmp_path / "r")
     descriptor = json.loads((tmp_path / "r/1.0.0/datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["created"] == "2026-11-28T00:00:00Z"
 
 
-def test_citation_cff_is_made_from_the_descriptor_only(runner, package, tmp_path) -> None:
+def test_citation_cff_is_made_from_the_descriptor_only(
+    unvalidated, runner, package, tmp_path
+) -> None:
     release(runner, "1.0.0", package.folder, tmp_path / "r", "--created", "2026-11-25T10:00:00Z")
     cff = yaml.safe_load((tmp_path / "r/1.0.0/CITATION.cff").read_text(encoding="utf-8"))
     descriptor = package.read_descriptor()
@@ -308,7 +327,7 @@ def test_citation_cff_is_made_from_the_descriptor_only(runner, package, tmp_path
     assert "url" not in cff and "repository" not in cff  # the descriptor gives neither
 
 
-def test_no_source_document_ships(runner, tools, package, tmp_path) -> None:
+def test_no_source_document_ships(unvalidated, runner, tools, package, tmp_path) -> None:
     release(runner, "1.0.0", package.folder, tmp_path / "r")
     folder = tmp_path / "r" / "1.0.0"
     contents = [p.read_bytes() for p in folder.rglob("*") if p.is_file()]
@@ -324,14 +343,14 @@ def test_no_source_document_ships(runner, tools, package, tmp_path) -> None:
             assert not any(piece in content for piece in pieces), document.name
 
 
-def test_a_resource_that_is_a_source_document_is_refused(runner, tools, package, tmp_path):
+def test_a_resource_that_is_a_source_document_is_refused(
+    unvalidated, runner, tools, package, tmp_path
+):
     document = next((tools.repo / "seeds" / "documents").iterdir())
     package.write_bytes("events", document.read_bytes())  # as if a build had copied it
-    result = runner.invoke(
-        app,
-        ["release", "1.0.0", "--package", str(package), "--to", str(tmp_path / "r")],
-    )
-    assert result.exit_code == 1 and not (tmp_path / "r").exists()
+    result = release(runner, "1.0.0", package.folder, tmp_path / "r", ok=False)
+    assert result.exit_code == 1 and "source documents are never published" in result.stderr
+    assert not (tmp_path / "r").exists()
 
 
 def test_the_history_is_not_ignored_by_git(tools) -> None:
@@ -356,7 +375,9 @@ def test_the_zip_reads_as_a_package(runner, package, tmp_path) -> None:
     assert kzdata.validate(out).valid
 
 
-def test_a_release_copies_only_what_the_descriptor_names(runner, package, tmp_path) -> None:
+def test_a_release_copies_only_what_the_descriptor_names(
+    unvalidated, runner, package, tmp_path
+) -> None:
     (package / "data" / "stray.txt").write_text("not part of the package", encoding="utf-8")
     release(runner, "1.0.0", package.folder, tmp_path / "r")
     assert not (tmp_path / "r/1.0.0/data/stray.txt").exists()

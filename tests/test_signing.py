@@ -24,7 +24,16 @@ def keys(runner, tmp_path):
 
 
 @pytest.fixture
-def signed(runner, package, tmp_path, keys):
+def unvalidated(monkeypatch) -> None:
+    """Releases skip validation here: what is tested starts after it (tests/test_release.py
+    tests the refusal of invalid data)."""
+    from kzdata.pipelines import release as step
+
+    monkeypatch.setattr(step, "_validated", lambda package, target: 0)
+
+
+@pytest.fixture
+def signed(unvalidated, runner, package, tmp_path, keys):
     """1.0.0 of the shipped package, signed with `keys`."""
     args = ["release", "1.0.0", "--package", str(package), "--to", str(tmp_path / "r")]
     args += ["--sign-key", str(keys[0]), "--created", "2026-11-25T10:00:00Z"]
@@ -93,7 +102,9 @@ def test_an_unsigned_release_is_said_to_be(signed, keys) -> None:
     assert {f.rule for f in verify(signed, keys[1])} == {"unsigned"}
 
 
-def test_an_encrypted_key_needs_its_password(runner, package, tmp_path, monkeypatch) -> None:
+def test_an_encrypted_key_needs_its_password(
+    unvalidated, runner, package, tmp_path, monkeypatch
+) -> None:
     monkeypatch.setenv(signing.PASSWORD_ENV, "correct horse")
     assert runner.invoke(app, ["keygen", "--key", str(tmp_path / "enc.key")]).exit_code == 0
     args = ["release", "1.0.0", "--package", str(package), "--to", str(tmp_path / "r")]
@@ -110,7 +121,9 @@ def test_an_encrypted_key_needs_its_password(runner, package, tmp_path, monkeypa
     assert verify(tmp_path / "r" / "1.0.0", tmp_path / "enc.pub") == []
 
 
-def test_the_same_release_signs_to_the_same_bytes(runner, package, tmp_path, keys) -> None:
+def test_the_same_release_signs_to_the_same_bytes(
+    unvalidated, runner, package, tmp_path, keys
+) -> None:
     for to in ("a", "b"):
         args = ["release", "1.0.0", "--package", str(package), "--to", str(tmp_path / to)]
         args += ["--sign-key", str(keys[0]), "--created", "2026-11-25T10:00:00Z"]
