@@ -381,3 +381,22 @@ def test_a_release_copies_only_what_the_descriptor_names(
     (package / "data" / "stray.txt").write_text("not part of the package", encoding="utf-8")
     release(runner, "1.0.0", package.folder, tmp_path / "r")
     assert not (tmp_path / "r/1.0.0/data/stray.txt").exists()
+
+
+def test_a_resource_outside_data_is_refused(unvalidated, runner, package, tmp_path) -> None:
+    (package / "other").mkdir()
+    (package / "data" / "events.csv").rename(package / "other" / "events.csv")
+    descriptor = package.read_descriptor()
+    next(r for r in descriptor["resources"] if r["name"] == "events")["path"] = "other/events.csv"
+    package.write_descriptor(descriptor)
+    result = release(runner, "1.0.0", package.folder, tmp_path / "r", ok=False)
+    assert result.exit_code == 1 and "not under data/" in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_file_changed_after_validation_is_refused(unvalidated, runner, package, tmp_path):
+    csv = package / "data" / "events.csv"
+    csv.write_bytes(csv.read_bytes() + b"\n")  # the descriptor's hash no longer holds
+    result = release(runner, "1.0.0", package.folder, tmp_path / "r", ok=False)
+    assert result.exit_code == 1 and "changed after it was validated" in result.stderr
+    assert not (tmp_path / "r").exists()

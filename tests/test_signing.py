@@ -142,3 +142,14 @@ def test_the_minisign_tool_verifies_a_release(signed, keys) -> None:
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "release:1.0.0" in checked.stdout
+
+
+def test_a_checksum_file_that_is_missing_malformed_or_unsafe(signed) -> None:
+    sums = signed / "SHA256SUMS"
+    content = sums.read_bytes()
+    sums.write_bytes(content + b"not a checksum line\n" + b"0" * 64 + b"  ../outside\n")
+    rules = {(f.rule, f.row) for f in verify(signed)}
+    lines = content.count(b"\n")
+    assert rules == {("checksums-malformed", lines + 1), ("unsafe-path", lines + 2)}
+    sums.unlink()
+    assert {f.rule for f in verify(signed)} == {"checksums-missing"}
