@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kzdata.cli import build, dictionary, extract, validate
+from kzdata.cli import build, dictionary, diff, extract, keygen, release, validate
 from kzdata.cli.errors import exit_codes
 
 app = typer.Typer(
@@ -19,6 +19,9 @@ app.command("build")(exit_codes(build.build))
 app.command("validate")(exit_codes(validate.validate))
 app.command("dictionary")(exit_codes(dictionary.dictionary))
 app.command("extract")(exit_codes(extract.extract))
+app.command("diff")(exit_codes(diff.diff))
+app.command("release")(exit_codes(release.release))
+app.command("keygen")(exit_codes(keygen.keygen))
 
 
 def _print_version(value: bool) -> None:

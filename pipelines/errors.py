@@ -47,3 +47,27 @@ class SeedError(KzdataError):
         super().__init__(
             f"the seeds have {len(problems)} problem(s); nothing was written:\n{lines}"
         )
+
+
+class InvalidPackage(KzdataError):
+    """A package was read and cannot be used as it is: a malformed or unsafe descriptor, a
+    missing or unreadable resource file."""
+
+    exit_code = 1
+
+
+class ReleaseRefused(KzdataError):
+    """`kzdata release` read everything and refuses: invalid data, a version that does not go
+    up, a bump too small for the changes. Nothing was written."""
+
+    exit_code = 1
+
+
+class ReleaseExists(ReleaseRefused):
+    """The version is already released; a published release is never touched."""
+
+
+class KeyFileExists(KzdataError):
+    """`kzdata keygen` never overwrites a key file."""
+
+    exit_code = 1

@@ -129,6 +129,9 @@ def _observation(o: dict[str, Any], primary: dict[str, Any], seeds: Seeds) -> Ro
         "precision": b.precision,
         "primary_citation_id": o["primary_citation"],
         "notes": o.get("notes"),
+        # A withdrawn fact stays as a tombstone with its reason, so that its id is never reused.
+        "status": o.get("status", "current"),
+        "status_reason": o.get("status_reason"),
     }
 
 

@@ -110,6 +110,11 @@ def _as_of_after_start(typed: Typed) -> pl.Expr:
     return (latest_day(as_of) >= earliest_day(start)).fill_null(True)
 
 
+def _withdrawn_has_reason(typed: Typed) -> pl.Expr:
+    # A tombstone without its reason tells a user that a fact went, never why.
+    return (typed("status") != "withdrawn").fill_null(True) | typed("status_reason").is_not_null()
+
+
 RULES: tuple[CrossColumnRule, ...] = (
     CrossColumnRule(
         "value-within-bounds",
@@ -147,6 +152,13 @@ RULES: tuple[CrossColumnRule, ...] = (
         ("as_of", "period_start"),
         "is before the period starts (latest day of as_of < earliest of period_start)",
         _as_of_after_start,
+    ),
+    CrossColumnRule(
+        "withdrawn-reason",
+        "status",
+        ("status", "status_reason"),
+        "has no status_reason: a withdrawn fact says why it was withdrawn",
+        _withdrawn_has_reason,
     ),
 )
 

@@ -3,6 +3,7 @@ file and entry."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
@@ -130,6 +131,28 @@ def test_bad_seed_keeps_previous_package(runner, seeds, tmp_path):
     assert tree(out) == before
 
 
+def test_a_withdrawn_fact_stays_with_its_status_and_reason(seeds, tmp_path, tools):
+    replace(
+        seeds / "codebook.yaml",
+        "    primary_citation: doc000_cases_28\n",
+        "    primary_citation: doc000_cases_28\n    status: withdrawn\n"
+        "    status_reason: Counted twice in the source.\n",
+    )
+    kzdata.build(seeds, tmp_path / "out")
+    rows = {
+        row["observation_id"]: row
+        for row in csv.DictReader(
+            (tmp_path / "out" / "data" / "observations.csv").open(encoding="utf-8", newline="")
+        )
+    }
+    assert len(rows) == 6  # a tombstone, not a deletion
+    tombstone = rows.pop("kz_cases_opened_mercenarism_2025")
+    assert tombstone["status"] == "withdrawn"
+    assert tombstone["status_reason"] == "Counted twice in the source."
+    assert {r["status"] for r in rows.values()} == {"current"}
+    assert kzdata.validate(tmp_path / "out").exit_code() == 0
+
+
 def test_seed_documents_match_their_recorded_sha256(tools):
     # The recorded digest is the provenance: a document changed by a byte no longer matches it.
     recorded = {}
@@ -199,6 +222,12 @@ DOC000 = "sources/doc000.yaml"
             'stated_value: "28"',
             'stated_value: "29"',
             ["doc000_cases_28", "does not carry the stated_value"],
+        ),
+        (
+            "codebook.yaml",
+            "    primary_citation: doc000_cases_28\n",
+            "    primary_citation: doc000_cases_28\n    status: withdrawn\n",
+            ["observations[2] (kz_cases_opened_mercenarism_2025)", "status_reason"],
         ),
         (
             DOC000,

@@ -16,7 +16,7 @@ def test_version(runner):
 def test_help_lists_the_commands(runner):
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("build", "validate", "dictionary", "extract"):
+    for command in ("build", "validate", "dictionary", "extract", "diff", "release", "keygen"):
         assert command in result.stdout
 
 

@@ -56,6 +56,7 @@ def test_the_shipped_package_has_the_rows_these_tests_break(package) -> None:
         ("observations", APPROXIMATE_700, {"value": "800"}, "value-within-bounds", "value"),
         ("observations", VAGUE, {"upper_bound": "20"}, "bounds-ordered", "upper_bound"),
         ("observations", EXACT_28, {"precision": "approximate"}, "precision-bounds", "precision"),
+        ("observations", EXACT_28, {"status": "withdrawn"}, "withdrawn-reason", "status"),
         ("observations", EXACT_28, {"upper_bound": "30"}, "precision-bounds", "precision"),
         ("observations", EXACT_28, {"precision": "at_least"}, "precision-bounds", "precision"),
         ("observations", EXACT_28, {"precision": "vague"}, "precision-bounds", "precision"),
