@@ -36,6 +36,13 @@ def release(
         str | None,
         typer.Option(metavar="TEXT", help="Why the bump is overridden; goes into the changelog."),
     ] = None,
+    documents: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Folder of the source documents (default: seeds/documents beside the package).",
+        ),
+    ] = None,
     created: Annotated[
         str | None,
         typer.Option(
@@ -58,6 +65,7 @@ def release(
         allow_bump=allow_bump,
         reason=reason,
         created=created,
+        documents=documents,
     )
     after = f"after {result.previous}" if result.previous else "the first release"
     bump = "" if result.bump == "first" else f"{result.bump} release, "

@@ -51,12 +51,15 @@ def release(
     allow_bump: bool = False,
     reason: str | None = None,
     created: str | None = None,
+    documents: str | Path | None = None,
 ) -> ReleaseResult:
     """Publish the package at `package` as version `version` in the history folder `to`.
 
     Raises CannotRun (bad usage, nothing to release, a key that cannot be used),
     ReleaseRefused (invalid data, a version that does not go up or a bump too small for the
-    changes) and ReleaseExists; in each case nothing was written into `to`.
+    changes) and ReleaseExists; in each case nothing was written into `to`. The source
+    documents (`documents`, by default seeds/documents beside the package) must be there:
+    a release checks every figure against them.
     """
     # Load inputs
     target = _version(version)
@@ -66,7 +69,7 @@ def release(
         raise CannotRun("--reason goes with --allow-bump")
     stamp = release_time(created)
     key = signing.load_secret_key(Path(sign_key), password) if sign_key is not None else None
-    warnings = _validated(package, target)  # first: a broken descriptor gets its report
+    warnings = _validated(package, target, documents)  # first: a broken descriptor gets its report
     source = open_package(package)
     history = Path(to)
     # Process data, then save outputs, holding the history's lock throughout
@@ -126,12 +129,20 @@ def release_time(created: str | None) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _validated(package: str | Path, target: Version) -> int:
-    """Run every validation layer; refuse on any error. Returns the number of warnings."""
+def _validated(package: str | Path, target: Version, documents: str | Path | None) -> int:
+    """Run every validation layer, provenance with the documents; refuse on any error, or when
+    the documents were not there to check. Returns the number of warnings."""
     from kzdata.pipelines.formats.text_format import render
     from kzdata.pipelines.validate import validate
 
-    report = validate(package)
+    report = validate(package, documents=documents)
+    unchecked = [n for n in report.not_checked if n.layer == "provenance"]
+    if unchecked and not report.errors:
+        raise ReleaseRefused(
+            f"{target} is not released: the source documents were not found, so the figures "
+            "could not be checked against them ({unchecked[0].reason}); give --documents DIR. "
+            "Nothing was written."
+        )
     code = report.exit_code("error")
     if code:
         refusal = ReleaseRefused(

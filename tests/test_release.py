@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -82,7 +83,7 @@ def unvalidated(monkeypatch) -> None:
     tests validate. Tests of what a release refuses validate as a release does."""
     from kzdata.pipelines import release as step
 
-    monkeypatch.setattr(step, "_validated", lambda package, target: 0)
+    monkeypatch.setattr(step, "_validated", lambda package, target, documents: 0)
 
 
 @pytest.fixture
@@ -400,3 +401,15 @@ def test_a_file_changed_after_validation_is_refused(unvalidated, runner, package
     result = release(runner, "1.0.0", package.folder, tmp_path / "r", ok=False)
     assert result.exit_code == 1 and "changed after it was validated" in result.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_a_release_needs_the_documents_to_check_the_figures(runner, package, tools, tmp_path):
+    alone = tmp_path / "alone" / "pkg"
+    shutil.copytree(package.folder, alone)  # no seeds/documents beside it
+    to = tmp_path / "releases"
+    result = release(runner, "1.0.0", alone, to, ok=False)
+    assert result.exit_code == 1 and "documents were not found" in result.output
+    assert not to.exists()
+    documents = tools.repo / "seeds" / "documents"
+    release(runner, "1.0.0", alone, to, "--documents", str(documents))
+    assert (to / "1.0.0" / "SHA256SUMS").is_file()
