@@ -15,7 +15,14 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kzdata.pipelines import checksums, citation_cff, crash_points, release_index, signing
+from kzdata.pipelines import (
+    checksums,
+    citation_cff,
+    crash_points,
+    release_index,
+    release_marker,
+    signing,
+)
 from kzdata.pipelines.errors import InvalidPackage, ReleaseRefused
 from kzdata.pipelines.package_reader import Package, read_table, resource_paths
 from kzdata.pipelines.package_writer import descriptor_bytes
@@ -65,6 +72,7 @@ def _assemble(
 ) -> None:
     descriptor = copy.deepcopy(source.descriptor)  # schemas and dialects already inline
     descriptor["version"], descriptor["created"] = version, stamp
+    release_marker.mark(descriptor)
     members = ["datapackage.json", citation_cff.NAME]
     documents = _document_hashes(source)
     for resource in descriptor["resources"]:
@@ -95,19 +103,37 @@ def _assemble(
     crash_points.reached("staging")
     (staging / "datapackage.json").write_bytes(descriptor_bytes(descriptor))
     (staging / citation_cff.NAME).write_bytes(citation_cff.render(descriptor, version, stamp[:10]))
-    (staging / release_index.CHANGES).write_bytes(entry)
+    # The zip carries its own SHA256SUMS (and signature) of its members, so that a user who
+    # downloaded only the zip can verify it; the folder's SHA256SUMS then covers the zip.
+    signed = _write_checksums(staging, version, stamp, key, only=members)
     when = tuple(int(part) for part in re.split(r"[-T:Z]", stamp)[:6])
-    write_zip(staging / release_index.zip_name(version), staging, members, when)
-    signature = checksums.NAME + signing.SUFFIX
-    sums = checksums.render(staging, exclude={checksums.NAME, signature})
+    write_zip(staging / release_index.zip_name(version), staging, members + signed, when)
+    (staging / release_index.CHANGES).write_bytes(entry)
+    _write_checksums(staging, version, stamp, key)
+
+
+def _write_checksums(
+    staging: Path, version: str, stamp: str, key: SecretKey | None, only: list[str] | None = None
+) -> list[str]:
+    """Write SHA256SUMS of the files `only` (default: every other file of `staging`), and its
+    signature with `key`; the names written."""
+    signature = release_marker.SIGNATURE
+    exclude = {checksums.NAME, signature}
+    if only is not None:
+        exclude |= {
+            p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()
+        } - set(only)
+    sums = checksums.render(staging, exclude=exclude)
     (staging / checksums.NAME).write_bytes(sums)
-    if key is not None:
-        # minisign's own trusted comment, with the release's time so that it is reproducible
-        epoch = int(
-            dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC).timestamp()
-        )
-        comment = f"timestamp:{epoch}\tfile:{checksums.NAME}\trelease:{version}"
-        (staging / signature).write_bytes(signing.sign(key, sums, comment))
+    if key is None:
+        return [checksums.NAME]
+    # minisign's own trusted comment, with the release's time so that it is reproducible
+    epoch = int(
+        dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC).timestamp()
+    )
+    comment = f"timestamp:{epoch}\tfile:{checksums.NAME}\trelease:{version}"
+    (staging / signature).write_bytes(signing.sign(key, sums, comment))
+    return [checksums.NAME, signature]
 
 
 def _data_paths(resource: dict[str, Any]) -> list[str]:

@@ -19,7 +19,8 @@ from typing import Any
 
 from kzdata.pipelines.change import Change
 
-RELEASE_STAMPS = frozenset({"version", "created"})
+# Set by every release (kzdata.pipelines.release_marker): never a change of the data.
+RELEASE_STAMPS = frozenset({"version", "created", "kzdata:release"})
 FILE_STAMPS = frozenset({"bytes", "hash"})
 # Resource properties that change how its file is found or parsed.
 READING = frozenset(

@@ -296,13 +296,21 @@ def test_the_zip_is_the_package_and_deterministic(unvalidated, runner, package, 
     archive = zipfile.ZipFile(a / "kzdata-1.0.0.zip")
     names = archive.namelist()
     assert names == sorted(names) and "datapackage.json" in names and "CITATION.cff" in names
-    for info in archive.infolist():
-        assert info.date_time == (2026, 11, 25, 10, 0, 0)
-        assert archive.read(info) == (a / info.filename).read_bytes()
-    assert set(names) == {n for n in tree(a) if n.startswith("data/") and n.endswith(".csv")} | {
+    package_files = {n for n in tree(a) if n.startswith("data/") and n.endswith(".csv")} | {
         "datapackage.json",
         "CITATION.cff",
     }
+    assert set(names) == package_files | {"SHA256SUMS"}
+    for info in archive.infolist():
+        assert info.date_time == (2026, 11, 25, 10, 0, 0)
+        if info.filename in package_files:
+            assert archive.read(info) == (a / info.filename).read_bytes()
+    # The zip's own SHA256SUMS covers exactly its other members, so a zip alone verifies.
+    inner = archive.read("SHA256SUMS").decode().splitlines()
+    assert sorted(line.split("  ", 1)[1] for line in inner) == sorted(package_files)
+    for line in inner:
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256(archive.read(name)).hexdigest() == digest
 
 
 def test_created_comes_from_source_date_epoch(
