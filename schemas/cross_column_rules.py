@@ -110,6 +110,10 @@ def _as_of_after_start(typed: Typed) -> pl.Expr:
     return (latest_day(as_of) >= earliest_day(start)).fill_null(True)
 
 
+def _relation_has_basis(typed: Typed) -> pl.Expr:
+    return typed("parent_indicator_id").is_null() == typed("parent_relation").is_null()
+
+
 RULES: tuple[CrossColumnRule, ...] = (
     CrossColumnRule(
         "value-within-bounds",
@@ -147,6 +151,14 @@ RULES: tuple[CrossColumnRule, ...] = (
         ("as_of", "period_start"),
         "is before the period starts (latest day of as_of < earliest of period_start)",
         _as_of_after_start,
+    ),
+    CrossColumnRule(
+        "parent-relation",
+        "parent_relation",
+        ("parent_indicator_id", "parent_relation"),
+        "is set exactly when parent_indicator_id is: a component's relation to its parent "
+        "says whether a source states it or we infer it",
+        _relation_has_basis,
     ),
 )
 
