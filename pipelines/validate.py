@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kzdata.pipelines.errors import CannotRun
-from kzdata.pipelines.layers import frictionless_layer, pandera_layer
+from kzdata.pipelines.layers import frictionless_layer, great_expectations_layer, pandera_layer
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
 from kzdata.pipelines.target import Target, open_target
 from kzdata.schemas.severities import Severities
@@ -18,6 +18,7 @@ Layer = Callable[[Target, int], list[LayerItem]]
 LAYERS: dict[str, Layer] = {
     "frictionless": frictionless_layer.check,
     "pandera": pandera_layer.check,
+    "great_expectations": great_expectations_layer.check,
 }
 
 
