@@ -473,3 +473,17 @@ def test_a_crash_in_an_expectation_is_a_bug(package, runner, monkeypatch) -> Non
     finding = json.loads(result.stdout)["findings"][0]
     assert (finding["layer"], finding["rule"]) == (LAYER, "internal-error")
     assert "ExpectColumnPairValuesAToBeGreaterThanB" in finding["message"]
+
+
+def declared_rules() -> set[str]:
+    rules = {rule for suite in expectation_suites.SUITES for rule in suite.rules}
+    return rules | {expectation_suites.ROW_COUNT_RULE}
+
+
+def test_the_readme_lists_every_rule_and_severities_name_only_real_ones(tools) -> None:
+    import yaml
+
+    readme = (tools.repo / "README.md").read_text(encoding="utf-8")
+    assert {rule for rule in declared_rules() if f"`{rule}`" not in readme} == set()
+    severities = yaml.safe_load((tools.repo / "schemas" / "severities.yaml").read_text())
+    assert set(severities["layers"][LAYER].get("rules", {})) <= declared_rules()
