@@ -10,6 +10,7 @@ Great Expectations is imported here, when a suite first runs: it costs about 3 s
 from __future__ import annotations
 
 import contextlib
+import copy
 import sys
 import warnings
 from collections.abc import Iterator
@@ -88,7 +89,10 @@ class ExpectationRunner:
                 name
             )
             expectations = [
-                getattr(gx.expectations, e.expectation)(**e.kwargs, meta={_META: i})
+                # A copy: the declarations are shared constants, never to be changed by GE.
+                getattr(gx.expectations, e.expectation)(
+                    **copy.deepcopy(dict(e.kwargs)), meta={_META: i}
+                )
                 for i, e in enumerate(suite.expectations)
             ]
             gx_suite = self._context.suites.add(

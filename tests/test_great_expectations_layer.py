@@ -293,6 +293,7 @@ def test_an_event_after_its_source_was_published_fails(package, published, preci
 
 def test_exhaustive_components_below_the_total_fail(package) -> None:
     set_figure(package, PARTICIPATION_709, "509")  # 509 + 28 = 537 < 630
+    assert other_layers_accept(package)
     assert hits(package, "components-sum-within-total") == {
         ("observations", "lower_bound", TOTAL_700, "630")
     }
@@ -396,6 +397,20 @@ def test_every_resource_declares_its_row_counts_and_the_shipped_ones_keep_them(t
     descriptor = tools.read_descriptor(tools.repo / "datapackage")
     names = [r["name"] for r in descriptor["resources"]]
     assert sorted(expectation_suites.row_counts()) == sorted(names)
+
+
+def test_a_qualifier_table_grown_past_its_declared_rows_fails(package) -> None:
+    high = expectation_suites.row_counts()["qualifiers"][1]
+    shipped = len(package.rows("qualifiers")) - 1
+    words = [
+        f"extra {a}{b}" for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"
+    ]
+    rows = [f"{word},approximate,0.9,1.1,,,Test.\n" for word in words[: high - shipped + 1]]
+    package.write_bytes(
+        "qualifiers", package.csv_path("qualifiers").read_bytes() + "".join(rows).encode()
+    )
+    assert other_layers_accept(package)
+    assert found(package) == {("row-count-within-bounds", "qualifiers", None, None, str(high + 1))}
 
 
 def test_a_resource_outside_its_declared_row_counts_fails(package, monkeypatch) -> None:
