@@ -1,5 +1,5 @@
 """The tables of an opened package, read once each and only when a rule needs them, and
-narrowed to what a frame reads (kzdata.pipelines.expectation_frames.FrameSpec)."""
+narrowed to what a frame reads (kzdata.pipelines.frame_spec.FrameSpec)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import polars as pl
 from kzdata.pipelines.target import Target, is_local_csv_table
 from kzdata.pipelines.typed_table import ROW, TableUnavailable, invalid_column, read_table
 
-# A kind of value a frame reads (expectation_frames' TEXT, NUMBER, BOOLEAN) -> its polars test.
+# A kind of value a frame reads (frame_spec's TEXT, NUMBER, BOOLEAN) -> its polars test.
 Kinds = Mapping[str, Any]
 
 

@@ -65,3 +65,9 @@ def readable(frame: pl.DataFrame, columns: Iterable[str]) -> pl.Expr:
     """True on the rows where every one of `columns` holds a cell of its type (or none)."""
     marks = [pl.col(invalid_column(c)) for c in columns if invalid_column(c) in frame.columns]
     return ~pl.any_horizontal(marks) if marks else pl.lit(True)
+
+
+def first_per_key(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    """One row per key, the first: a repeated key is the primary key finding of the other
+    layers, never a reason for a join to multiply rows."""
+    return frame.filter(pl.col(key).is_not_null()).unique(key, keep="first", maintain_order=True)
