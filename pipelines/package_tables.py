@@ -1,74 +1,81 @@
-"""Read a few named resources of an opened package as rows of text cells, for the layers that
-check meaning rather than types (provenance). Rows are numbered as frictionless numbers them:
-the header is row 1, the first data row is row 2."""
+"""The tables of an opened package, read once each and only when a rule needs them, and
+narrowed to what a frame reads (kzdata.pipelines.frame_spec.FrameSpec)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from kzdata.pipelines.finding import NotChecked
-from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
+import polars as pl
+
+from kzdata.pipelines.target import Target, is_local_csv_table
+from kzdata.pipelines.typed_table import ROW, TableUnavailable, invalid_column, read_table
+
+# A kind of value a frame reads (frame_spec's TEXT, NUMBER, BOOLEAN) -> its polars test.
+Kinds = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Row:
-    number: int
-    cells: Mapping[str, str | None]  # an empty cell is None
+class PackageTables:
+    """The package's resources by name (the first of a repeated name), typed on first use."""
 
-    def __getitem__(self, field: str) -> str | None:
-        return self.cells.get(field)
+    def __init__(self, target: Target) -> None:
+        assert target.descriptor is not None
+        self._base = target.basepath
+        self._resources: dict[str, dict[str, Any]] = {}
+        for resource in target.descriptor["resources"]:
+            name = resource.get("name") if isinstance(resource, dict) else None
+            if isinstance(name, str):
+                self._resources.setdefault(name, resource)
+        self._read: dict[str, pl.DataFrame | str] = {}
 
+    def names(self) -> list[str]:
+        return list(self._resources)
 
-@dataclass(frozen=True)
-class Table:
-    name: str
-    path: str
-    rows: list[Row]
+    def path(self, name: str) -> str | None:
+        path = self._resources.get(name, {}).get("path")
+        return path if isinstance(path, str) else None
 
+    def table(self, name: str) -> pl.DataFrame | str:
+        """The typed table, or why there is none to read."""
+        if name not in self._read:
+            resource = self._resources.get(name)
+            if resource is None:
+                self._read[name] = f"the package has no resource {name}"
+            elif not is_local_csv_table(resource):
+                self._read[name] = f"resource {name} is not a local CSV table with a Table Schema"
+            else:
+                try:
+                    self._read[name] = read_table(resource, self._base)
+                except TableUnavailable as exc:
+                    self._read[name] = f"resource {name} cannot be read: {exc}"
+        return self._read[name]
 
-def read_tables(
-    target: Target, needed: Mapping[str, Iterable[str]], layer: str
-) -> tuple[dict[str, Table], list[NotChecked]]:
-    """The resources named in `needed` that the package has as local CSV tables with the
-    fields listed for them; a NotChecked (by `layer`) for each that it lacks or that cannot
-    be read (the frictionless and pandera layers report why)."""
-    from kzdata.pipelines.csv_frame import UnreadableCsv, read_text_columns
-
-    assert target.descriptor is not None
-    resources = {r.get("name"): r for r in target.descriptor["resources"] if isinstance(r, dict)}
-    tables: dict[str, Table] = {}
-    notes: list[NotChecked] = []
-    for name, fields in needed.items():
-        resource = resources.get(name)
-        path = resource.get("path") if resource else None
-        if not isinstance(path, str) or "://" in path:
-            notes.append(NotChecked(layer, f"the package has no local {name} table", name))
-            continue
-        try:
-            schema = descriptor_part(resource.get("schema", {}), target.basepath, "schema")
-            dialect = descriptor_part(resource.get("dialect", {}), target.basepath, "dialect")
-            fields_declared = schema.get("fields")
-            if not isinstance(fields_declared, list):
-                raise UnreadablePart("the schema has no list of fields")
-            names = [f.get("name") for f in fields_declared if isinstance(f, dict)]
-            frame = read_text_columns(
-                target.basepath / path, dialect, resource.get("encoding"), names
-            )
-        except (UnreadablePart, UnreadableCsv) as exc:
-            notes.append(NotChecked(layer, f"{name} cannot be read: {exc}", name))
-            continue
-        if missing := [f for f in fields if f not in frame.columns]:
-            notes.append(NotChecked(layer, f"{name} lacks field(s) {', '.join(missing)}", name))
-            continue
-        first = 2 if dialect.get("header", True) is not False else 1
-        tables[name] = Table(name, path, _rows(frame.to_dicts(), first))
-    return tables, notes
-
-
-def _rows(records: list[dict[str, Any]], first: int) -> list[Row]:
-    return [
-        Row(i + first, {k: (v if v not in ("", None) else None) for k, v in record.items()})
-        for i, record in enumerate(records)
-    ]
+    def resolve(
+        self,
+        needs: Mapping[str, Mapping[str, str]],
+        optional: Mapping[str, Mapping[str, str]],
+        kinds: Kinds,
+    ) -> dict[str, pl.DataFrame] | str:
+        """The tables a frame reads, narrowed to its columns (with ROW and the invalid marks),
+        or why it cannot be computed. `needs` must be there with the right kind of value; an
+        `optional` column is read when it is, and an optional resource may be missing."""
+        got: dict[str, pl.DataFrame] = {}
+        for name in dict.fromkeys([*needs, *optional]):
+            table = self.table(name)
+            if isinstance(table, str):
+                if name not in needs and name not in self._resources:
+                    continue
+                return table
+            columns = dict(optional.get(name, {}))
+            for column, kind in needs.get(name, {}).items():
+                if column not in table.columns:
+                    return f"resource {name} has no column {column}"
+                if not kinds[kind](table.schema[column]):
+                    return f"column {column} of {name} holds {table.schema[column]}, not {kind}"
+                columns[column] = kind
+            read = [
+                c for c, k in columns.items() if c in table.columns and kinds[k](table[c].dtype)
+            ]
+            marks = [invalid_column(c) for c in read if invalid_column(c) in table.columns]
+            got[name] = table.select(ROW, *read, *marks)
+        return got

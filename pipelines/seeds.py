@@ -192,6 +192,7 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
             prov is None or prov in provisions, cb_file, where, f"unknown legal provision {prov!r}"
         )
         need(parent is None or parent in indicators, cb_file, where, f"unknown parent {parent!r}")
+    problems += _check_components(cb["indicators"], cb_file)
     for i, obs in enumerate(cb["observations"]):
         where = f"observations[{i}] ({obs['id']})"
         need(
@@ -266,6 +267,31 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
             problems += _check_locator(s, e, s.file, where)
         for i, n in enumerate(s.data.get("non_figures", [])):
             problems += _check_locator(s, n, s.file, f"non_figures[{i}]")
+    return problems
+
+
+def _check_components(indicators: list[dict[str, Any]], file: str) -> list[SeedProblem]:
+    """An indicator with components says whether they are exhaustive, and only such a one does:
+    the check of their sum against it depends on it."""
+    components: dict[str, list[str]] = {}
+    for ind in indicators:
+        if ind.get("parent") is not None:
+            components.setdefault(ind["parent"], []).append(ind["id"])
+    problems = []
+    for i, ind in enumerate(indicators):
+        where, parts = f"indicators[{i}] ({ind['id']})", components.get(ind["id"])
+        if parts and "components_exhaustive" not in ind:
+            problems.append(
+                SeedProblem(
+                    file,
+                    where,
+                    f"{', '.join(parts)} are components of it: say whether they make up its "
+                    "whole count (components_exhaustive: true or false)",
+                )
+            )
+        if not parts and "components_exhaustive" in ind:
+            message = "components_exhaustive is set, but no indicator is a component of it"
+            problems.append(SeedProblem(file, where, message))
     return problems
 
 

@@ -99,6 +99,9 @@ def _indicator(i: dict[str, Any]) -> Row:
         "measure": i["measure"],
         "legal_provision_id": i.get("legal_provision"),
         "parent_indicator_id": i.get("parent"),
+        "parent_relation": i.get("parent_relation"),
+        "components_exhaustive": i.get("components_exhaustive"),
+        "notes": i.get("notes"),
     }
 
 

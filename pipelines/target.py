@@ -157,6 +157,17 @@ def _not_a_descriptor(path: Path) -> str | None:
     return None
 
 
+def is_local_csv_table(resource: Any) -> bool:
+    """A resource a layer can read here: one local CSV file with a Table Schema."""
+    if not isinstance(resource, dict) or "schema" not in resource:
+        return False
+    path = resource.get("path")
+    if not isinstance(path, str) or "://" in path:
+        return False
+    fmt = resource.get("format") or Path(path).suffix.lstrip(".")
+    return str(fmt).lower() == "csv"
+
+
 class UnreadablePart(ValueError):
     """A resource's schema or dialect, given as a file, cannot be read as a JSON object.
     `rule` names the finding it becomes."""

@@ -9,7 +9,12 @@ from pathlib import Path
 from kzdata.pipelines import remote, safe_zip
 from kzdata.pipelines.descriptor_limits import DEFAULT_LIMITS, Limits
 from kzdata.pipelines.errors import CannotRun
-from kzdata.pipelines.layers import frictionless_layer, pandera_layer, provenance_layer
+from kzdata.pipelines.layers import (
+    frictionless_layer,
+    great_expectations_layer,
+    pandera_layer,
+    provenance_layer,
+)
 from kzdata.pipelines.local_package import local_package
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
 from kzdata.pipelines.target import Target, open_target
@@ -21,6 +26,7 @@ Layer = Callable[[Target, int], list[LayerItem]]
 LAYERS: dict[str, Layer] = {
     "frictionless": frictionless_layer.check,
     "pandera": pandera_layer.check,
+    "great_expectations": great_expectations_layer.check,
     "provenance": provenance_layer.check,
 }
 

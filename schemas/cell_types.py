@@ -4,6 +4,9 @@ Each type turns a string column into typed values and yields null where a cell i
 type, so a check can tell an empty cell (null before parsing) from a bad one (null after).
 Lexical forms are the Table Schema spec's, stricter than frictionless, which reads integers
 with Python's int() (" 1", "+1" and "1_000" pass there; only "+1" passes here).
+
+Missing values (a Table Schema's `missingValues`) become nulls here too, before any type is
+read. Nothing here imports pandera: every layer that reads cells reads them the same way.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ _ANY_TIME = ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"]
 _ANY_DATETIME = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"]
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
+DEFAULT_MISSING_VALUES = [""]
 
 
 class SchemaCompileError(ValueError):
@@ -225,3 +229,40 @@ _BUILDERS: dict[str, Callable[[Mapping[str, Any], str], CellType]] = {
     "year": _year,
     "yearmonth": _yearmonth,
 }
+
+
+def missing_to_null(table_schema: Mapping[str, Any], columns: Sequence[str]) -> list[pl.Expr]:
+    """Expressions that turn each column's missing values (Table Schema missingValues, a
+    field's own first, default [""]) into nulls."""
+    default = _missing_values(table_schema, "table schema")
+    by_field = {
+        field["name"]: _missing_values(field, f"field {field['name']!r}")
+        for field in table_fields(table_schema)
+        if "missingValues" in field
+    }
+    exprs = []
+    for name in columns:
+        if missing := by_field.get(name, default):
+            cell = pl.col(name)
+            exprs.append(pl.when(cell.is_in(missing)).then(None).otherwise(cell).alias(name))
+    return exprs
+
+
+def _missing_values(holder: Mapping[str, Any], what: str) -> list[str]:
+    values = holder.get("missingValues", DEFAULT_MISSING_VALUES)
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise SchemaCompileError(f"{what}: missingValues must be a list of strings")
+    return values
+
+
+def table_fields(table_schema: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The fields of a Table Schema; raises SchemaCompileError when they are malformed."""
+    fields = table_schema.get("fields") if isinstance(table_schema, Mapping) else None
+    if not isinstance(fields, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+    ):
+        raise SchemaCompileError("a Table Schema has a 'fields' list of objects with a 'name'")
+    for field in fields:
+        if not isinstance(field.get("constraints", {}), dict):
+            raise SchemaCompileError(f"field {field['name']!r}: constraints must be an object")
+    return fields

@@ -115,6 +115,10 @@ def _withdrawn_has_reason(typed: Typed) -> pl.Expr:
     return (typed("status") != "withdrawn").fill_null(True) | typed("status_reason").is_not_null()
 
 
+def _relation_has_basis(typed: Typed) -> pl.Expr:
+    return typed("parent_indicator_id").is_null() == typed("parent_relation").is_null()
+
+
 RULES: tuple[CrossColumnRule, ...] = (
     CrossColumnRule(
         "value-within-bounds",
@@ -159,6 +163,14 @@ RULES: tuple[CrossColumnRule, ...] = (
         ("status", "status_reason"),
         "has no status_reason: a withdrawn fact says why it was withdrawn",
         _withdrawn_has_reason,
+    ),
+    CrossColumnRule(
+        "parent-relation",
+        "parent_relation",
+        ("parent_indicator_id", "parent_relation"),
+        "is set exactly when parent_indicator_id is: a component's relation to its parent "
+        "says whether a source states it or we infer it",
+        _relation_has_basis,
     ),
 )
 

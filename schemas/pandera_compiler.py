@@ -21,12 +21,17 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from kzdata.schemas.cell_types import CellType, SchemaCompileError, cell_type
+from kzdata.schemas.cell_types import (
+    CellType,
+    SchemaCompileError,
+    cell_type,
+    missing_to_null,
+    table_fields,
+)
 from kzdata.schemas.cross_column_rules import CrossColumnRule, rules_for
 
 __all__ = ["SchemaCompileError", "compile_schema", "missing_to_null"]
 
-DEFAULT_MISSING_VALUES = [""]
 # Table Schema v2 fieldsMatch -> (every field must be a column, no other column, same order).
 FIELDS_MATCH = {
     "exact": (True, True, True),
@@ -45,7 +50,7 @@ _RANGES: list[tuple[str, Callable[[Any, Any], Any], str]] = [
 
 def compile_schema(table_schema: Mapping[str, Any]) -> pa.DataFrameSchema:
     """The pandera schema of a Table Schema. Raises SchemaCompileError when it is malformed."""
-    fields = _fields(table_schema)
+    fields = table_fields(table_schema)
     types = {field["name"]: cell_type(field) for field in fields}
     key = _primary_key(table_schema, types)
     checks = {field["name"]: _field_checks(field, types[field["name"]], key) for field in fields}
@@ -62,42 +67,6 @@ def compile_schema(table_schema: Mapping[str, Any]) -> pa.DataFrameSchema:
         for name in types
     }
     return pa.DataFrameSchema(columns, strict=strict, ordered=ordered)
-
-
-def missing_to_null(table_schema: Mapping[str, Any], columns: Sequence[str]) -> list[pl.Expr]:
-    """Expressions that turn each column's missing values (Table Schema missingValues, a
-    field's own first, default [""]) into nulls."""
-    default = _missing_values(table_schema, "table schema")
-    by_field = {
-        field["name"]: _missing_values(field, f"field {field['name']!r}")
-        for field in _fields(table_schema)
-        if "missingValues" in field
-    }
-    exprs = []
-    for name in columns:
-        if missing := by_field.get(name, default):
-            cell = pl.col(name)
-            exprs.append(pl.when(cell.is_in(missing)).then(None).otherwise(cell).alias(name))
-    return exprs
-
-
-def _missing_values(holder: Mapping[str, Any], what: str) -> list[str]:
-    values = holder.get("missingValues", DEFAULT_MISSING_VALUES)
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise SchemaCompileError(f"{what}: missingValues must be a list of strings")
-    return values
-
-
-def _fields(table_schema: Mapping[str, Any]) -> list[dict[str, Any]]:
-    fields = table_schema.get("fields") if isinstance(table_schema, Mapping) else None
-    if not isinstance(fields, list) or not all(
-        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
-    ):
-        raise SchemaCompileError("a Table Schema has a 'fields' list of objects with a 'name'")
-    for field in fields:
-        if not isinstance(field.get("constraints", {}), dict):
-            raise SchemaCompileError(f"field {field['name']!r}: constraints must be an object")
-    return fields
 
 
 def _primary_key(table_schema: Mapping[str, Any], types: Mapping[str, CellType]) -> list[str]:

@@ -161,6 +161,15 @@ def seeds(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def unvalidated(monkeypatch) -> None:
+    """Releases skip validation: for tests of what a release writes, on packages that other
+    tests validate. Tests of what a release refuses validate as a release does."""
+    from kzdata.pipelines import release as step
+
+    monkeypatch.setattr(step, "_validated", lambda package, target, documents: 0)
+
+
+@pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
 

@@ -294,3 +294,29 @@ def test_every_number_of_the_seed_documents_is_mapped_or_marked(tools, tmp_path)
     published = (tmp_path / "out" / "data" / "non_figures.csv").read_text(encoding="utf-8")
     assert published.startswith("source_id,quote,locator_start,locator_end,reason\n")
     assert published.count("\ndoc000,") == 4
+
+
+RELATION = "    parent: criminal_cases_opened\n    parent_relation: inferred\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (RELATION, "    parent: criminal_cases_opened\n", ["parent_relation", "dependenc"]),
+        (
+            "    components_exhaustive: true\n",
+            "",
+            ["indicators[0] (criminal_cases_opened)", "components_exhaustive"],
+        ),
+        (
+            "    measure: stock\n",
+            "    measure: stock\n    components_exhaustive: false\n",
+            ["indicators[4] (nationals_listed_as_fighters)", "no indicator is a component"],
+        ),
+    ],
+)
+def test_a_relation_between_indicators_is_complete(runner, seeds, tmp_path, old, new, expected):
+    replace(seeds / "codebook.yaml", old, new)
+    err = run_build(runner, seeds, tmp_path / "out")
+    for text in expected:
+        assert text in err

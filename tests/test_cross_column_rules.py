@@ -151,3 +151,18 @@ def test_every_failing_row_is_reported() -> None:
         ("value-within-bounds", 3),
         ("value-within-bounds", 4),
     }
+
+
+@pytest.mark.parametrize(
+    ("parent", "relation", "broken"),
+    [
+        (None, None, set()),
+        ("total", "inferred", set()),
+        ("total", None, {("parent-relation", "parent_relation")}),
+        (None, "stated", {("parent-relation", "parent_relation")}),
+    ],
+)
+def test_a_component_says_how_its_relation_is_known(parent, relation, broken) -> None:
+    fields = [{"name": "parent_indicator_id"}, {"name": "parent_relation"}]
+    found = rule_failures(fields, [(parent, relation)])
+    assert {(rule, field) for rule, field, _ in found} == broken

@@ -78,15 +78,6 @@ def release(runner, version: str, package: Path, to: Path, *args: str, ok: bool 
 
 
 @pytest.fixture
-def unvalidated(monkeypatch) -> None:
-    """Releases skip validation: for tests of what a release writes, on packages that other
-    tests validate. Tests of what a release refuses validate as a release does."""
-    from kzdata.pipelines import release as step
-
-    monkeypatch.setattr(step, "_validated", lambda package, target, documents: 0)
-
-
-@pytest.fixture
 def history(runner, seeds, tmp_path) -> Path:
     """A history holding 1.0.0 of a package built from a copy of the seeds (tmp/pkg)."""
     kzdata.build(seeds, tmp_path / "pkg")

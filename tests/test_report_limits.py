@@ -24,7 +24,8 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def many_bad_values(package, count: int) -> None:
-    """`count` more observations rows whose value is not an integer (ids kept distinct)."""
+    """`count` more observations rows whose value is not an integer (ids and facts kept
+    distinct: each is for a region of its own)."""
     rows = package.rows("observations")
     header, first = rows[0], rows[1]
     grown = list(rows)
@@ -32,6 +33,7 @@ def many_bad_values(package, count: int) -> None:
         row = list(first)
         row[header.index("observation_id")] = f"bad_{i}"
         row[header.index("value")] = f"x{i}"
+        row[header.index("geography")] = f"KZ-{i}"
         grown.append(row)
     package.write_bytes(
         "observations",

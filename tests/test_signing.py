@@ -24,15 +24,6 @@ def keys(runner, tmp_path):
 
 
 @pytest.fixture
-def unvalidated(monkeypatch) -> None:
-    """Releases skip validation here: what is tested starts after it (tests/test_release.py
-    tests the refusal of invalid data)."""
-    from kzdata.pipelines import release as step
-
-    monkeypatch.setattr(step, "_validated", lambda package, target: 0)
-
-
-@pytest.fixture
 def signed(unvalidated, runner, package, tmp_path, keys):
     """1.0.0 of the shipped package, signed with `keys`."""
     args = ["release", "1.0.0", "--package", str(package), "--to", str(tmp_path / "r")]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kzdata.pipelines.report import Finding, LayerItem, Omitted
-from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
+from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part, is_local_csv_table
 
 if TYPE_CHECKING:
     import pandera.polars as pa
@@ -34,19 +34,9 @@ def check(target: Target, limit: int) -> list[LayerItem]:
     with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
         # Schema and dialect files come read in, as they were checked when the target opened.
         for resource in target.checked["resources"]:
-            if _is_local_csv_table(resource):
+            if is_local_csv_table(resource):
                 findings += _check_resource(resource, target.basepath, limit)
     return findings
-
-
-def _is_local_csv_table(resource: Any) -> bool:
-    if not isinstance(resource, dict) or "schema" not in resource:
-        return False
-    path = resource.get("path")
-    if not isinstance(path, str) or "://" in path:
-        return False
-    fmt = resource.get("format") or Path(path).suffix.lstrip(".")
-    return str(fmt).lower() == "csv"
 
 
 def _check_resource(resource: dict[str, Any], base: Path, limit: int) -> list[LayerItem]:

@@ -13,7 +13,7 @@ from kzdata.pipelines import coverage, documents
 from kzdata.pipelines.errors import UnreadableInput
 from kzdata.pipelines.finding import Finding
 from kzdata.pipelines.layers.capped import CappedFindings
-from kzdata.pipelines.package_tables import Row, Table
+from kzdata.pipelines.text_tables import Row, Table
 
 if TYPE_CHECKING:
     from kzdata.pipelines.layers.provenance_layer import Statement

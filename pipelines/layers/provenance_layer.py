@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from kzdata.pipelines import documents, quote_values
 from kzdata.pipelines.finding import Finding, LayerItem, NotChecked
 from kzdata.pipelines.layers.capped import CappedFindings
-from kzdata.pipelines.package_tables import Row, Table, read_tables
 from kzdata.pipelines.target import Target
+from kzdata.pipelines.text_tables import Row, Table, read_tables
 
 LAYER = "provenance"
 LOCATOR = ("source_id", "quote", "locator_start", "locator_end")

@@ -1,0 +1,74 @@
+"""Frames of references: every indicator measured, every source cited, and every event no
+later than the source that reports it."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kzdata.pipelines.frame_spec import Tables
+from kzdata.pipelines.typed_table import ROW, first_per_key
+from kzdata.schemas.cross_column_rules import earliest_day, latest_day
+
+
+def indicator_coverage(t: Tables) -> pl.DataFrame:
+    """Each indicator with the number of observations of it."""
+    counts = t["observations"].group_by("indicator_id").agg(pl.len().alias("observation_count"))
+    return (
+        t["indicators"]
+        .filter(pl.col("indicator_id").is_not_null())
+        .select(ROW, "indicator_id")
+        .join(counts, on="indicator_id", how="left")
+        .with_columns(pl.col("observation_count").fill_null(0))
+        .sort(ROW)
+    )
+
+
+# Where a source may be cited from: resource -> columns naming a source.
+SOURCE_REFERENCES = {
+    "citations": ("source_id", "relays_source_id"),
+    "events": ("source_id",),
+    "legal_provisions": ("source_id",),
+}
+
+
+def source_references(t: Tables) -> pl.DataFrame:
+    """Each source with the number of rows that cite it (a resource the package does not have
+    cites nothing)."""
+    named = [
+        t[name].select(pl.col(column).alias("source_id"))
+        for name, columns in SOURCE_REFERENCES.items()
+        if name in t
+        for column in columns
+        if column in t[name].columns
+    ]
+    counts = pl.concat(named).group_by("source_id").agg(pl.len().alias("reference_count"))
+    return (
+        t["sources"]
+        .filter(pl.col("source_id").is_not_null())
+        .select(ROW, "source_id")
+        .join(counts, on="source_id", how="left")
+        .with_columns(pl.col("reference_count").fill_null(0))
+        .sort(ROW)
+    )
+
+
+def event_dates(t: Tables) -> pl.DataFrame:
+    """Each event beside its source's publication date, as the first day the event may stand
+    for and the last day the publication date may stand for (empty when unknown or unreal)."""
+    sources = first_per_key(t["sources"], "source_id").select(
+        "source_id",
+        pl.col("published").alias("source_published"),
+        latest_day(pl.col("published")).alias("source_last_day"),
+    )
+    return (
+        t["events"]
+        .select(
+            ROW,
+            "event_id",
+            "date",
+            "source_id",
+            earliest_day(pl.col("date")).alias("event_first_day"),
+        )
+        .join(sources, on="source_id", how="inner")
+        .sort(ROW)
+    )

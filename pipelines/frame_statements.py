@@ -1,0 +1,148 @@
+"""Frames of statements: what a citation's stated value and qualifier read as, by the package's
+qualifier table and the derivation the build uses (kzdata.pipelines.qualifiers), beside the
+observation it sets (its primary citation) or the observation it states."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+
+from kzdata.pipelines.frame_spec import NUMBER, TEXT, Tables
+from kzdata.pipelines.qualifiers import Qualifier, bounds, stated_value_problem
+from kzdata.pipelines.typed_table import ROW, first_per_key, readable
+
+QUALIFIER_COLUMNS = {
+    "qualifier": TEXT,
+    "precision": TEXT,
+    "lower_factor": NUMBER,
+    "upper_factor": NUMBER,
+    "lower_fixed": NUMBER,
+    "upper_fixed": NUMBER,
+}
+STATEMENT_COLUMNS = {"citation_id": TEXT, "observation_id": TEXT, "stated_value": TEXT}
+READING_SCHEMA = {
+    "stated_value": pl.String,
+    "qualifier": pl.String,
+    "stated_value_problem": pl.String,
+    "reading_value": pl.Int64,
+    "reading_lower": pl.Int64,
+    "reading_upper": pl.Int64,
+    "reading_precision": pl.String,
+}
+
+
+def statement_readings(citations: pl.DataFrame, qualifiers: pl.DataFrame) -> pl.DataFrame:
+    """What each distinct (stated value, qualifier) of the citations reads as, by the package's
+    qualifier table and the derivation the build uses (kzdata.pipelines.qualifiers): value,
+    bounds and precision, or why it cannot be read. A statement whose qualifier the table does
+    not have is left out (the foreign key finding is frictionless')."""
+    table = _qualifier_table(qualifiers)
+    rows = []
+    for stated, word in citations.select("stated_value", "qualifier").unique().iter_rows():
+        if stated is None or (word is not None and word not in table):
+            continue
+        qualifier = table.get(word) if word is not None else None
+        problem = stated_value_problem(stated, qualifier)
+        read = None if problem else bounds(stated, qualifier)
+        rows.append(
+            (stated, word, problem)
+            + ((read.value, read.lower, read.upper, read.precision) if read else (None,) * 4)
+        )
+    return pl.DataFrame(rows, schema=READING_SCHEMA, orient="row")
+
+
+def _qualifier_table(qualifiers: pl.DataFrame) -> dict[str, Qualifier]:
+    usable = qualifiers.filter(
+        readable(qualifiers, QUALIFIER_COLUMNS) & pl.col("qualifier").is_not_null()
+    ).unique("qualifier", keep="first", maintain_order=True)
+    table = {}
+    for row in usable.iter_rows(named=True):
+        factors = (row["lower_factor"], row["upper_factor"])
+        if any(f is not None and not math.isfinite(f) for f in factors):
+            continue  # NaN or INF is no rule to apply: its statements are not read
+        table[row["qualifier"]] = Qualifier(
+            **{name: row[name] for name in QUALIFIER_COLUMNS}, rule=row.get("rule") or ""
+        )
+    return table
+
+
+def observation_statements(t: Tables) -> pl.DataFrame:
+    """Each observation beside what its primary citation's statement reads as (expected_*);
+    the expected values are empty where the statement or the observation cannot be read."""
+    observations, citations = t["observations"], t["citations"]
+    readings = statement_readings(citations, t["qualifiers"])
+    cited = (
+        first_per_key(citations, "citation_id")
+        .join(readings, on=["stated_value", "qualifier"], how="left", nulls_equal=True)
+        .select(
+            pl.col("citation_id").alias("primary_citation_id"),
+            pl.col("observation_id").alias("cited_observation_id"),
+            "stated_value",
+            "qualifier",
+            *(
+                pl.col(f"reading_{part}").alias(f"expected_{column}")
+                for part, column in [
+                    ("value", "value"),
+                    ("lower", "lower_bound"),
+                    ("upper", "upper_bound"),
+                    ("precision", "precision"),
+                ]
+            ),
+        )
+    )
+    compared = ["value", "lower_bound", "upper_bound", "precision"]
+    frame = observations.select(
+        ROW,
+        "observation_id",
+        "primary_citation_id",
+        *compared,
+        readable(observations, compared).alias("__readable"),
+    ).join(cited, on="primary_citation_id", how="inner")
+    expected = [f"expected_{c}" for c in compared]
+    return frame.with_columns(
+        pl.when(pl.col("__readable")).then(pl.col(c)).alias(c) for c in expected
+    ).sort(ROW)
+
+
+def citation_statements(t: Tables) -> pl.DataFrame:
+    """Each citation whose qualifier the table has, with what its stated value reads as and its
+    observation's bounds. A point (an exact or approximate figure) is compared by its value; a
+    range (vague, at least, up to) by the bounds it gives, which must overlap the observation's.
+    An empty bound is unbounded."""
+    citations, observations = t["citations"], t["observations"]
+    readings = statement_readings(citations, t["qualifiers"])
+    bounded = first_per_key(
+        observations.filter(readable(observations, ["lower_bound", "upper_bound"])),
+        "observation_id",
+    ).select(
+        "observation_id",
+        pl.col("lower_bound").alias("observation_lower_bound"),
+        pl.col("upper_bound").alias("observation_upper_bound"),
+    )
+    point = pl.col("reading_precision").is_in(["exact", "approximate"])
+    low = pl.when(point).then(pl.col("reading_value")).otherwise(pl.col("reading_lower"))
+    high = pl.when(point).then(pl.col("reading_value")).otherwise(pl.col("reading_upper"))
+    shown = [x.cast(pl.String).fill_null("unbounded") for x in (low, high)]
+    return (
+        citations.select(ROW, "citation_id", "observation_id", "stated_value", "qualifier")
+        .join(readings, on=["stated_value", "qualifier"], how="inner", nulls_equal=True)
+        .join(bounded, on="observation_id", how="left")
+        .select(
+            ROW,
+            "citation_id",
+            "observation_id",
+            "stated_value",
+            "qualifier",
+            "stated_value_problem",
+            low.alias("claim_low"),
+            high.alias("claim_high"),
+            pl.when(low.eq_missing(high))
+            .then(shown[0])
+            .otherwise(pl.concat_str(shown[0], pl.lit(" to "), shown[1]))
+            .alias("stated_reading"),
+            "observation_lower_bound",
+            "observation_upper_bound",
+        )
+        .sort(ROW)
+    )
