@@ -13,7 +13,7 @@ from kzdata.pipelines.finding import DEFAULT_LIMIT
 from kzdata.pipelines.remote_http import MAX_FILE_BYTES, READ_TIMEOUT
 from kzdata.pipelines.safe_zip import MAX_BYTES, MAX_MEMBERS, MAX_RATIO
 
-ZIPS, URLS = "Zip targets", "URL targets"
+ZIPS, URLS, RELEASES = "Zip targets", "URL targets", "Releases"
 
 
 class Format(StrEnum):
@@ -85,6 +85,23 @@ def validate(
             "the provenance layer (default: seeds/documents beside the package, if there).",
         ),
     ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="KEY",
+            help="Check a release's signature with this minisign public key (.pub).",
+            rich_help_panel=RELEASES,
+        ),
+    ] = None,
+    expect_sha256: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DIGEST",
+            help="The sha256 the download must have: the zip's, or SHA256SUMS' for a folder "
+            "or a URL (from the releases index or the publisher).",
+            rich_help_panel=RELEASES,
+        ),
+    ] = None,
     zip_max_members: Annotated[
         int, typer.Option(min=1, help="Refuse a zip with more members.", rich_help_panel=ZIPS)
     ] = MAX_MEMBERS,
@@ -142,6 +159,8 @@ def validate(
         documents=documents,
         fetch=fetch,
         zip_limits=zips,
+        public_key=public_key,
+        expect_sha256=expect_sha256,
     )
     typer.echo(FORMATS[output_format.value](report), nl=False)
     raise typer.Exit(report.exit_code(fail_on.value))

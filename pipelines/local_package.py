@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kzdata.pipelines import remote, safe_zip
@@ -16,12 +16,14 @@ from kzdata.pipelines import remote, safe_zip
 
 @dataclass(frozen=True)
 class Downloaded:
-    """What the user gave, as received: its kind (`zip` or `url`), and the sha256 and size of
-    the bytes pinned by `--expect-sha256` (the zip; for a URL, its descriptor or zip)."""
+    """What the user gave, as received: its kind (`zip`, or `url` for a descriptor or folder
+    URL, `url-zip` for a zip's URL), the sha256 of the zip itself (what `--expect-sha256`
+    pins for a zip), and for a URL the sha256 of each file as it arrived, by its path in the
+    package (the integrity layer checks those against SHA256SUMS)."""
 
     kind: str
-    sha256: str | None = None
-    bytes: int | None = None
+    zip_sha256: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -46,16 +48,21 @@ def local_package(
     if remote.is_url(text):
         fetch = fetch or remote.FetchOptions(zip_limits=zip_limits or safe_zip.ZipLimits())
         with remote.fetched(text, fetch) as got:
-            first = got.downloads[0] if got.downloads else None
-            pinned = Downloaded("url", first.sha256, first.bytes) if first else None
-            yield LocalPackage(got.folder, _url_root(text), pinned)
+            archive = [d for d in got.downloads if d.kind == "archive"]
+            files = {d.path: d.sha256 for d in got.downloads if d.path is not None}
+            received = (
+                Downloaded("url-zip", archive[0].sha256)
+                if archive
+                else Downloaded("url", None, files)
+            )
+            yield LocalPackage(got.folder, _url_root(text), received)
         return
     path = Path(text)
     # By its bytes, whatever its name; and by its name: a broken zip is refused as an archive.
     if path.is_file() and (safe_zip.is_zip(path) or path.suffix.lower() == ".zip"):
-        pinned = Downloaded("zip", _sha256(path), path.stat().st_size)
+        received = Downloaded("zip", _sha256(path))
         with safe_zip.extracted(path, zip_limits) as folder:
-            yield LocalPackage(folder, text, pinned)
+            yield LocalPackage(folder, text, received)
         return
     yield LocalPackage(path)
 

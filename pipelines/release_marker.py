@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from kzdata.pipelines import checksums, signing
+from kzdata.pipelines import checksums
 
 KEY = "kzdata:release"
-SIGNATURE = checksums.NAME + signing.SUFFIX
+CHECKSUMS = checksums.NAME
+# minisign's detached signature of the checksum file (kzdata.pipelines.signing writes it).
+SIGNATURE_SUFFIX = ".minisig"
+SIGNATURE = CHECKSUMS + SIGNATURE_SUFFIX
 
 
 def mark(descriptor: dict[str, Any]) -> None:

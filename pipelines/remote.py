@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from kzdata.pipelines import remote_http, remote_paths, safe_zip
+from kzdata.pipelines import release_marker, remote_http, remote_paths, safe_zip
 from kzdata.pipelines.errors import CannotRun
 from kzdata.pipelines.remote_http import (
     CONNECT_TIMEOUT,
@@ -88,7 +88,7 @@ class Download:
     """One file fetched: `url` as asked for, `final_url` after same-origin redirects, `path`
     where it is in the package folder (None for a zip archive, which was unpacked there)."""
 
-    kind: Literal["descriptor", "resource", "archive"]
+    kind: Literal["descriptor", "resource", "archive", "checksums"]
     url: str
     final_url: str
     path: str | None
@@ -222,6 +222,20 @@ def _fetch_package(
         result.downloads.append(
             Download("resource", planned.url, got.final_url, planned.local, got.bytes, got.sha256)
         )
+    if release_marker.is_release(descriptor):
+        # A release is verified by the checksum file (and signature) beside its descriptor.
+        for name in (release_marker.CHECKSUMS, release_marker.SIGNATURE):
+            planned = remote_paths.plan(name, first.final_url, False)
+            try:
+                got = _get(planned.url, folder / planned.local, options)
+            except remote_http.HttpStatus as exc:
+                if exc.status not in GONE:
+                    raise
+                result.missing.append(Missing(planned.url, planned.local, exc.status))
+                continue
+            result.downloads.append(
+                Download("checksums", planned.url, got.final_url, name, got.bytes, got.sha256)
+            )
     result.rewritten = {p.url: p.local for p in plans if p.rewrite}
     if result.rewritten:
         (folder / DESCRIPTOR).write_text(

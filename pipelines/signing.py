@@ -15,9 +15,10 @@ from pathlib import Path
 
 import minisign
 
+from kzdata.pipelines import release_marker
 from kzdata.pipelines.errors import CannotRun, KeyFileExists
 
-SUFFIX = ".minisig"
+SUFFIX = release_marker.SIGNATURE_SUFFIX
 # Where a secret key's password comes from; a key made without it is not encrypted (its file
 # is readable by its owner only).
 PASSWORD_ENV = "KZDATA_KEY_PASSWORD"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzdata.pipelines.descriptor_limits import (
     DEFAULT_LIMITS,
@@ -22,6 +22,9 @@ from kzdata.pipelines.descriptor_refs import PART_FILES, unsafe_references
 from kzdata.pipelines.errors import CannotRun
 from kzdata.pipelines.path_safety import unsafe_reason
 from kzdata.pipelines.report import Finding
+
+if TYPE_CHECKING:
+    from kzdata.pipelines.local_package import Downloaded
 
 LAYER = "frictionless"
 DESCRIPTOR = "datapackage.json"
@@ -43,6 +46,12 @@ class Target:
     # The folder holding the source documents (`kzdata validate --documents DIR`); None: the
     # provenance layer looks beside the package (kzdata.pipelines.documents).
     documents: Path | None = None
+    # For the integrity layer: what the user downloaded (a zip or a URL; None for a folder),
+    # the sha256 they expect it to have (--expect-sha256), and the key to check a release's
+    # signature with (--public-key).
+    downloaded: Downloaded | None = None
+    expect_sha256: str | None = None
+    public_key: Path | None = None
 
     @property
     def basepath(self) -> Path:

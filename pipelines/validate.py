@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -12,6 +13,7 @@ from kzdata.pipelines.errors import CannotRun
 from kzdata.pipelines.layers import (
     frictionless_layer,
     great_expectations_layer,
+    integrity_layer,
     pandera_layer,
     provenance_layer,
 )
@@ -28,6 +30,7 @@ LAYERS: dict[str, Layer] = {
     "pandera": pandera_layer.check,
     "great_expectations": great_expectations_layer.check,
     "provenance": provenance_layer.check,
+    "integrity": integrity_layer.check,
 }
 
 
@@ -40,6 +43,8 @@ def validate(
     documents: str | Path | None = None,
     fetch: remote.FetchOptions | None = None,
     zip_limits: safe_zip.ZipLimits | None = None,
+    public_key: str | Path | None = None,
+    expect_sha256: str | None = None,
 ) -> Report:
     """Validate the package at `target` (a folder, a datapackage.json, a zip archive or an
     http(s) URL) with the named layers (all of them by default), grading findings by
@@ -47,7 +52,8 @@ def validate(
     rule and resource (the rest are counted). Descriptor files larger or deeper than `limits`
     are refused; zips are unpacked within `zip_limits` and URLs fetched within `fetch`.
     `documents` is the folder holding the source documents (default: `seeds/documents/`
-    beside the package, when it exists; see kzdata.pipelines.documents).
+    beside the package, when it exists; see kzdata.pipelines.documents). `public_key` checks
+    a release's signature; `expect_sha256` pins what was downloaded (the zip, or SHA256SUMS).
 
     Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
     that is malformed or points outside its package, and an archive or download that is
@@ -56,10 +62,17 @@ def validate(
     selected = select_layers(layers)
     if documents is not None and not Path(documents).is_dir():
         raise CannotRun(f"{documents}: no such documents folder")
+    if public_key is not None and not Path(public_key).is_file():
+        raise CannotRun(f"{public_key}: no such public key file")
+    if expect_sha256 is not None and not _SHA256.fullmatch(expect_sha256.lower()):
+        raise CannotRun(f"--expect-sha256 {expect_sha256!r} is not a sha256 (64 hex digits)")
     try:
         with local_package(target, fetch, zip_limits) as local:
             opened = open_target(local.path, limits)
             opened.documents = Path(documents) if documents is not None else None
+            opened.downloaded = local.downloaded
+            opened.public_key = Path(public_key) if public_key is not None else None
+            opened.expect_sha256 = expect_sha256
             report = Report(
                 str(target),
                 descriptor=str(opened.descriptor_path),
@@ -91,6 +104,8 @@ def _run_layers(report: Report, opened: Target, selected: list[str]) -> None:
         report.layers.append(name)
         report.add(_run(name, LAYERS[name], opened, report.limit))
 
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 # Refused archives and downloads: what the user received is not what a package may be.
 REFUSAL_LAYER = "integrity"

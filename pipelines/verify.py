@@ -20,12 +20,18 @@ SIGNATURE = checksums.NAME + signing.SUFFIX
 
 
 def verify(
-    folder: str | Path, public_key: str | Path | minisign.PublicKey | None = None
+    folder: str | Path,
+    public_key: str | Path | minisign.PublicKey | None = None,
+    received: dict[str, str] | None = None,
 ) -> list[Finding]:
     """Every problem with the release in `folder`: a file listed in SHA256SUMS that is
     missing or differs, a file that is not listed, a malformed line, and, when `public_key`
     (a .pub file or its base64 line) is given, a signature that is missing, malformed, made
     by another key, or does not match. No findings: the release is what was published.
+
+    `received` (for a package fetched from a URL) gives the sha256 of each file as it
+    arrived, by path: a listed file that was not fetched is then not a missing file, and each
+    fetched file is checked by its bytes as received.
 
     Raises CannotRun when the public key cannot be read.
     """
@@ -51,11 +57,13 @@ def verify(
             findings.append(
                 _finding("unsafe-path", f"{entry.path!r} {reason}", checksums.NAME, entry.line)
             )
+        elif received is not None and entry.path not in received:
+            continue  # not fetched: the integrity layer says so
         elif not (folder / entry.path).is_file():
             findings.append(
                 _finding("missing-file", f"{entry.path} is listed but missing", entry.path)
             )
-        elif file_sha256(folder / entry.path) != entry.sha256:
+        elif _digest(folder, entry.path, received) != entry.sha256:
             findings.append(
                 _finding(
                     "checksum-mismatch",
@@ -74,6 +82,12 @@ def verify(
                 _finding("unlisted-file", f"{name} is not listed in {checksums.NAME}", name)
             )
     return findings + _signature(folder, content, public_key)
+
+
+def _digest(folder: Path, path: str, received: dict[str, str] | None) -> str:
+    if received is not None and path in received:
+        return received[path]
+    return file_sha256(folder / path)
 
 
 def _signature(

@@ -18,6 +18,8 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
+from kzdata.cli.main import app
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 SHIPPED = REPO / "datapackage"
@@ -167,6 +169,24 @@ def unvalidated(monkeypatch) -> None:
     from kzdata.pipelines import release as step
 
     monkeypatch.setattr(step, "_validated", lambda package, target, documents: 0)
+
+
+@pytest.fixture
+def keys(runner, tmp_path):
+    """A key pair made by kzdata keygen: (secret, public)."""
+    result = runner.invoke(app, ["keygen", "--key", str(tmp_path / "keys" / "kzdata.key")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "keys" / "kzdata.key", tmp_path / "keys" / "kzdata.pub"
+
+
+@pytest.fixture
+def signed(unvalidated, runner, package, tmp_path, keys):
+    """1.0.0 of the shipped package, signed with `keys`."""
+    args = ["release", "1.0.0", "--package", str(package), "--to", str(tmp_path / "r")]
+    args += ["--sign-key", str(keys[0]), "--created", "2026-11-25T10:00:00Z"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return tmp_path / "r" / "1.0.0"
 
 
 @pytest.fixture

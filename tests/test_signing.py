@@ -15,24 +15,6 @@ from kzdata.pipelines import signing
 from kzdata.pipelines.verify import verify
 
 
-@pytest.fixture
-def keys(runner, tmp_path):
-    """A key pair made by kzdata keygen: (secret, public)."""
-    result = runner.invoke(app, ["keygen", "--key", str(tmp_path / "keys" / "kzdata.key")])
-    assert result.exit_code == 0, result.output
-    return tmp_path / "keys" / "kzdata.key", tmp_path / "keys" / "kzdata.pub"
-
-
-@pytest.fixture
-def signed(unvalidated, runner, package, tmp_path, keys):
-    """1.0.0 of the shipped package, signed with `keys`."""
-    args = ["release", "1.0.0", "--package", str(package), "--to", str(tmp_path / "r")]
-    args += ["--sign-key", str(keys[0]), "--created", "2026-11-25T10:00:00Z"]
-    result = runner.invoke(app, args)
-    assert result.exit_code == 0, result.output
-    return tmp_path / "r" / "1.0.0"
-
-
 def test_keygen_makes_a_private_secret_key_and_a_public_one(keys) -> None:
     secret, public = keys
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
