@@ -15,7 +15,7 @@ from kzdata.pipelines.formats.locations import Location
 from kzdata.pipelines.report import Finding
 
 COMMAND = re.compile(
-    r"^::(?P<level>error|warning) (?P<properties>[^:\r\n]*)::(?P<message>[^\r\n]*)$"
+    r"^::(?P<level>error|warning|notice) (?P<properties>[^:\r\n]*)::(?P<message>[^\r\n]*)$"
 )
 
 
@@ -27,10 +27,13 @@ def unescape(text: str) -> str:
 
 
 def parse(output: str) -> list[dict[str, str]]:
+    """The error and warning annotations (notices of what was not checked are left out)."""
     annotations = []
     for line in output.splitlines():
         match = COMMAND.match(line)
         assert match, f"not a workflow command: {line!r}"
+        if match["level"] == "notice":
+            continue
         properties = dict(p.split("=", 1) for p in match["properties"].split(","))
         annotations.append(
             {

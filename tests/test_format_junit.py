@@ -57,7 +57,8 @@ def test_a_valid_package_is_all_passing(package) -> None:
     root = ET.fromstring(xml)
     assert code == 0
     assert root.get("failures") == "0" and int(root.get("tests")) >= 1
-    assert all(list(case) == [] for case in root.iter("testcase"))
+    # Passing, or skipped by a layer that had nothing to check (never a failure).
+    assert all(c.tag == "skipped" for case in root.iter("testcase") for c in case)
 
 
 def test_a_crash_is_a_junit_error(package, monkeypatch) -> None:
