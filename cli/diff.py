@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,8 +17,13 @@ class DiffFormat(StrEnum):
 
 
 def diff(
-    old: Annotated[Path, typer.Argument(help="The older package: a folder or datapackage.json.")],
-    new: Annotated[Path, typer.Argument(help="The newer package: a folder or datapackage.json.")],
+    # Text, not Paths: a Path would turn "https://host" into "https:/host".
+    old: Annotated[
+        str, typer.Argument(help="The older package: a folder, datapackage.json, zip or URL.")
+    ],
+    new: Annotated[
+        str, typer.Argument(help="The newer package: a folder, datapackage.json, zip or URL.")
+    ],
     output_format: Annotated[
         DiffFormat,
         typer.Option("--format", "-f", help="text, json, or markdown (a changelog entry)."),

@@ -47,10 +47,19 @@ class Diff:
 
 
 def diff(old: str | Path, new: str | Path) -> Diff:
-    """Compare the package at `old` with the package at `new` (folders or datapackage.json).
+    """Compare the package at `old` with the package at `new`: folders, datapackage.json
+    files, zips or http(s) URLs (unpacked or fetched safely, as `kzdata validate` does).
 
-    Raises CannotRun when either is missing, InvalidPackage when one cannot be read.
+    Raises CannotRun when either is missing or cannot be fetched, InvalidPackage when one
+    cannot be read, UnsafeArchive or UnsafeRemote when a zip or a download is refused.
     """
+    from kzdata.pipelines.local_package import local_package
+
+    with local_package(old) as before, local_package(new) as after:
+        return _diff(before.path, after.path)
+
+
+def _diff(old: Path, new: Path) -> Diff:
     # Load inputs
     before, after = open_package(old), open_package(new)
     # Process data

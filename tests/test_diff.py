@@ -364,3 +364,11 @@ def test_an_unusable_package_exits_1_with_a_message(runner, package, new, breaka
     result = runner.invoke(app, ["diff", str(package), str(new)])
     assert result.exit_code == 1, result.output
     assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_release_compares_equal_to_its_zip_and_its_url(signed, serve, runner) -> None:
+    server = serve(signed.parent)
+    for other in (signed / "kzdata-1.0.0.zip", server.url + f"{signed.name}/datapackage.json"):
+        result = runner.invoke(app, ["diff", str(signed), str(other), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["bump"] == "none"
