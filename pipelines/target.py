@@ -43,6 +43,8 @@ class Target:
     # The folder holding the source documents (`kzdata validate --documents DIR`); None: the
     # provenance layer looks beside the package (kzdata.pipelines.documents).
     documents: Path | None = None
+    # Which engine checks the tables against their Table Schemas (`kzdata validate --engine`).
+    engine: str = "auto"
 
     @property
     def basepath(self) -> Path:

@@ -17,6 +17,7 @@ from kzdata.pipelines.layers import (
 )
 from kzdata.pipelines.local_package import local_package
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
+from kzdata.pipelines.table_engine.choice import ENGINES
 from kzdata.pipelines.target import Target, open_target
 from kzdata.schemas.severities import Severities
 
@@ -40,6 +41,7 @@ def validate(
     documents: str | Path | None = None,
     fetch: remote.FetchOptions | None = None,
     zip_limits: safe_zip.ZipLimits | None = None,
+    engine: str = "auto",
 ) -> Report:
     """Validate the package at `target` (a folder, a datapackage.json, a zip archive or an
     http(s) URL) with the named layers (all of them by default), grading findings by
@@ -47,7 +49,9 @@ def validate(
     rule and resource (the rest are counted). Descriptor files larger or deeper than `limits`
     are refused; zips are unpacked within `zip_limits` and URLs fetched within `fetch`.
     `documents` is the folder holding the source documents (default: `seeds/documents/`
-    beside the package, when it exists; see kzdata.pipelines.documents).
+    beside the package, when it exists; see kzdata.pipelines.documents). `engine` checks the
+    tables against their Table Schemas: "frictionless", "fast" (vectorized) or "auto" (by
+    size; kzdata.pipelines.table_engine.choice).
 
     Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
     that is malformed or points outside its package, and an archive or download that is
@@ -56,10 +60,13 @@ def validate(
     selected = select_layers(layers)
     if documents is not None and not Path(documents).is_dir():
         raise CannotRun(f"{documents}: no such documents folder")
+    if engine not in ENGINES:
+        raise CannotRun(f"unknown engine {engine!r} (engines: {', '.join(ENGINES)})")
     try:
         with local_package(target, fetch, zip_limits) as local:
             opened = open_target(local.path, limits)
             opened.documents = Path(documents) if documents is not None else None
+            opened.engine = engine
             report = Report(
                 str(target),
                 descriptor=str(opened.descriptor_path),
