@@ -97,6 +97,11 @@ def main(sizes: list[int]) -> None:
             for label, extra in [
                 ("kzdata validate", []),
                 ("kzdata validate --layer frictionless", ["--layer", "frictionless"]),
+                (
+                    "  ... --engine frictionless",
+                    ["--layer", "frictionless", "--engine", "frictionless"],
+                ),
+                ("  ... --engine fast", ["--layer", "frictionless", "--engine", "fast"]),
                 ("kzdata validate --layer pandera", ["--layer", "pandera"]),
                 (
                     "kzdata validate --layer great_expectations",

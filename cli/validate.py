@@ -26,6 +26,14 @@ class Format(StrEnum):
     sarif = "sarif"
 
 
+class Engine(StrEnum):
+    """The engines that check tables against their Table Schemas (pipelines' ENGINES)."""
+
+    auto = "auto"
+    fast = "fast"
+    frictionless = "frictionless"
+
+
 class FailOn(StrEnum):
     error = "error"
     warning = "warning"
@@ -56,6 +64,14 @@ def validate(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
     ] = FailOn.error,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="What checks tables against their Table Schemas: frictionless itself, the "
+            "vectorized engine (same findings), or auto: by file size.",
+        ),
+    ] = Engine.auto,
     max_findings: Annotated[
         int,
         typer.Option(
@@ -161,6 +177,7 @@ def validate(
         zip_limits=zips,
         public_key=public_key,
         expect_sha256=expect_sha256,
+        engine=engine.value,
     )
     typer.echo(FORMATS[output_format.value](report), nl=False)
     raise typer.Exit(report.exit_code(fail_on.value))

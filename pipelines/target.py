@@ -52,6 +52,8 @@ class Target:
     downloaded: Downloaded | None = None
     expect_sha256: str | None = None
     public_key: Path | None = None
+    # Which engine checks the tables against their Table Schemas (`kzdata validate --engine`).
+    engine: str = "auto"
 
     @property
     def basepath(self) -> Path:

@@ -19,6 +19,7 @@ from kzdata.pipelines.layers import (
 )
 from kzdata.pipelines.local_package import local_package
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
+from kzdata.pipelines.table_engine.choice import ENGINES
 from kzdata.pipelines.target import Target, open_target
 from kzdata.schemas.severities import Severities
 
@@ -45,6 +46,7 @@ def validate(
     zip_limits: safe_zip.ZipLimits | None = None,
     public_key: str | Path | None = None,
     expect_sha256: str | None = None,
+    engine: str = "auto",
 ) -> Report:
     """Validate the package at `target` (a folder, a datapackage.json, a zip archive or an
     http(s) URL) with the named layers (all of them by default), grading findings by
@@ -54,6 +56,8 @@ def validate(
     `documents` is the folder holding the source documents (default: `seeds/documents/`
     beside the package, when it exists; see kzdata.pipelines.documents). `public_key` checks
     a release's signature; `expect_sha256` pins what was downloaded (the zip, or SHA256SUMS).
+    `engine` checks the tables against their Table Schemas: "frictionless", "fast"
+    (vectorized) or "auto" (by size; kzdata.pipelines.table_engine.choice).
 
     Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
     that is malformed or points outside its package, and an archive or download that is
@@ -66,6 +70,8 @@ def validate(
         raise CannotRun(f"{public_key}: no such public key file")
     if expect_sha256 is not None and not _SHA256.fullmatch(expect_sha256.lower()):
         raise CannotRun(f"--expect-sha256 {expect_sha256!r} is not a sha256 (64 hex digits)")
+    if engine not in ENGINES:
+        raise CannotRun(f"unknown engine {engine!r} (engines: {', '.join(ENGINES)})")
     try:
         with local_package(target, fetch, zip_limits) as local:
             opened = open_target(local.path, limits)
@@ -73,6 +79,7 @@ def validate(
             opened.downloaded = local.downloaded
             opened.public_key = Path(public_key) if public_key is not None else None
             opened.expect_sha256 = expect_sha256
+            opened.engine = engine
             report = Report(
                 str(target),
                 descriptor=str(opened.descriptor_path),

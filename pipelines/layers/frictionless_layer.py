@@ -1,5 +1,7 @@
 """Layer 1, frictionless: the descriptor against the whole Data Package v2 profile, then
-structure, types, constraints, primary and foreign keys, bytes, hashes."""
+structure, types, constraints, primary and foreign keys, bytes, hashes: each table on
+frictionless itself or on the vectorized engine (kzdata.pipelines.table_engine), which
+reports the same findings."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import re
 from typing import Any
 
 from kzdata.pipelines import descriptor_profile
-from kzdata.pipelines.report import Finding, LayerItem, Omitted
+from kzdata.pipelines.report import Finding, LayerItem
+from kzdata.pipelines.table_engine.layer_tables import Tables
 from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
 
 LAYER = "frictionless"
@@ -35,23 +38,21 @@ def check(target: Target, limit: int) -> list[LayerItem]:
             package = _read(Package, target, profile)
             if isinstance(package, Finding):
                 return [*profile, package]
-            # One past the limit: frictionless also stops when it finds exactly `limit`.
-            report = package.validate(limit_errors=limit + 1)
+            # The descriptor is frictionless's to check, whichever engine checks the tables.
+            try:
+                package.to_descriptor(validate=True)
+            except FrictionlessException as exc:
+                return profile + [
+                    _finding(e, path=target.descriptor_path.name) for e in exc.to_errors()
+                ]
+            tables = Tables(package, target.basepath, target.engine, limit)
+            findings: list[LayerItem] = list(profile)
+            for resource in package.resources:
+                findings += tables.check(resource, _finding)
     except FrictionlessException as exc:
         # The top error is often just "descriptor is not valid"; its reasons say why.
         errors = exc.reasons or [exc.error]
         return profile + [_finding(e, path=target.descriptor_path.name) for e in errors]
-    findings: list[LayerItem] = [
-        *profile,
-        *(_finding(e, path=target.descriptor_path.name) for e in report.errors),
-    ]
-    for task in report.tasks:
-        errors = task.errors
-        if len(errors) > limit:
-            # frictionless stopped reading this table; what it did not read is not counted.
-            errors = errors[:limit]
-            findings.append(Omitted(LAYER, None, task.name, None))
-        findings += [_finding(e, resource=task.name, path=task.place) for e in errors]
     return findings
 
 

@@ -1,0 +1,385 @@
+"""One table's Table Schema checks on the vectorized engine: frictionless's error objects, in
+frictionless's order, at most `limit` per error code (the rest counted)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from kzdata.pipelines.table_engine import rows as row_checks
+from kzdata.pipelines.table_engine.cells import FieldColumns, evaluate
+from kzdata.pipelines.table_engine.tokens import ROW, Unsupported, read_tokens
+
+# Where an error stands within its row, as frictionless emits them.
+EARLY, CELL, EXTRA, MISSING, BLANK, KEYS = range(6)
+
+
+@dataclass
+class Evaluated:
+    """A table read and evaluated: its frame, its fields' columns and its tokens' extras."""
+
+    frame: pl.DataFrame
+    columns: list[FieldColumns]
+    extra: dict[int, list[str]]
+    header_errors: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """frictionless errors to report, how many more of each code were left out, and the
+    fields whose pattern was not run."""
+
+    errors: list[Any]
+    omitted: dict[str, int]
+    unchecked_patterns: list[tuple[str, str]]
+
+
+Reference = Callable[[str], Evaluated]
+
+
+def evaluate_resource(resource: Any, content: bytes) -> Evaluated:
+    """Read and evaluate a frictionless TableResource. Raises Unsupported."""
+    schema = resource.schema
+    if schema is None or not schema.fields:
+        raise Unsupported("no Table Schema fields")
+    descriptor = schema.to_descriptor()
+    if descriptor.get("fieldsMatch", "exact") != "exact" or resource.rows or resource.fields:
+        raise Unsupported("fieldsMatch, rows or fields declared")
+    names = [f.name for f in schema.fields]
+    tokens = read_tokens(resource, content, len(names))
+    if not resource.dialect.has_defined("header") and _guessed_header_row(resource, tokens) != 1:
+        raise Unsupported("frictionless guesses another header row")
+    if len(tokens.labels) != len(names):
+        raise Unsupported("the header has another number of labels than the schema fields")
+    frame, columns = evaluate(tokens.frame, list(schema.fields))
+    return Evaluated(frame, columns, tokens.extra, _header_errors(tokens.labels, names))
+
+
+def check_resource(
+    resource: Any,
+    content: bytes,
+    limit: int,
+    reference: Reference,
+    evaluated: Evaluated | None = None,
+) -> tuple[Evaluated, Result]:
+    """Every Table Schema error of the table (`evaluated` already, when another table's
+    foreign key read it). Raises Unsupported."""
+    table = evaluated if evaluated is not None else evaluate_resource(resource, content)
+    located = _located(resource, table, reference)
+    counts = dict(located.group_by("code").len().iter_rows())
+    kept = (
+        located.sort("row", "rank", "order", "sub")
+        .filter(pl.int_range(pl.len()).over("code") < limit)
+        .sort("row", "rank", "order", "sub")
+    )
+    errors = [
+        *table.header_errors,
+        *_errors(resource, table, kept),
+        *_file_errors(resource, content),
+    ]
+    omitted = {code: n - limit for code, n in counts.items() if n > limit}
+    unchecked = [(c.name, c.unchecked_pattern) for c in table.columns if c.unchecked_pattern]
+    return table, Result(errors, omitted, unchecked)
+
+
+def _guessed_header_row(resource: Any, tokens: Any) -> int:
+    """The header row frictionless guesses for a dialect that does not declare one: the first
+    row about as wide as the sample's rows on average (its Detector.detect_dialect)."""
+    size = resource.detector.sample_size
+    raws = [str(i) for i in range(tokens.frame.width - 1)]
+    sample = tokens.frame.head(size - 1).select(
+        pl.sum_horizontal(pl.col(c).is_not_null() for c in raws)
+        + pl.col(ROW).replace_strict(
+            {r: len(e) for r, e in tokens.extra.items()}, default=0, return_dtype=pl.Int64
+        )
+    )
+    widths = [len(tokens.labels), *sample.to_series().to_list()]
+    width = round(sum(widths) / len(widths))
+    drift = max(round(width * 0.1), 1)
+    for number, found in enumerate(widths, start=1):
+        if width - drift <= found <= width + drift:
+            return number
+    return 1
+
+
+def _header_errors(labels: list[str], names: list[str]) -> list[Any]:
+    from frictionless import errors
+
+    found: list[Any] = []
+    common = {"note": "", "labels": list(labels), "row_numbers": [1]}
+    for number, (name, label) in enumerate(zip(names, labels, strict=True), start=1):
+        where = {"field_name": name, "field_number": number}
+        if not label:
+            found.append(errors.BlankLabelError(**{**common, "label": ""}, **where))
+            continue
+        earlier = [str(n) for n, seen in enumerate(labels[: number - 1], start=1) if seen == label]
+        if earlier:
+            note = 'at position "{}"'.format(", ".join(earlier))
+            found.append(
+                errors.DuplicateLabelError(**{**common, "note": note, "label": label}, **where)
+            )
+        elif label != name:
+            found.append(errors.IncorrectLabelError(**{**common, "label": label}, **where))
+    return found
+
+
+def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFrame:
+    """(row, rank, order, sub, code, number, detail) of every error, unordered.
+
+    frictionless reads a row's cells lazily: first the unique fields, then the primary key,
+    then each foreign key's fields, each as it checks them; at the first of these checks that
+    fails (or at the end) it reads the remaining cells in field order, then notes extra and
+    missing cells. The cell errors come in that order, the row's key errors after them."""
+    frame, columns = table.frame, table.columns
+    steps = _key_steps(resource, table, reference)
+    # Computed on the whole frame, before any filter: they compare a row with earlier rows.
+    frame = frame.with_columns(
+        *(s.fails.alias(f"__fails{i}") for i, s in enumerate(steps)),
+        *(_expr(s.detail).alias(f"__detail{i}") for i, s in enumerate(steps)),
+    )
+    failing = [pl.when(pl.col(f"__fails{i}")).then(pl.lit(i)) for i in range(len(steps))]
+    frame = frame.with_columns(
+        row_checks.blank(columns).alias("__blank"),
+        pl.min_horizontal([*failing, pl.lit(len(steps))]).alias("__trigger"),
+    )
+    accessed: dict[str, tuple[int, int]] = {}  # field name -> (step, position)
+    for i, step in enumerate(steps):
+        for name in step.fields:
+            accessed.setdefault(name, (i, len(accessed)))
+    not_blank = ~pl.col("__blank")
+    parts: list[pl.DataFrame] = []
+
+    def add(condition, rank, order, sub, code, number=0, detail=None) -> None:
+        hit = frame.filter(condition).select(
+            pl.col(ROW).alias("row"),
+            _expr(rank).cast(pl.Int32).alias("rank"),
+            _expr(order).cast(pl.Int32).alias("order"),
+            pl.lit(sub, pl.Int32).alias("sub"),
+            pl.lit(code).alias("code"),
+            pl.lit(number, pl.Int32).alias("number"),
+            (detail if detail is not None else pl.lit(None, pl.Int64)).alias("detail"),
+        )
+        if hit.height:
+            parts.append(hit)
+
+    add(pl.col("__blank"), BLANK, 0, 0, "blank-row")
+    for c in columns:
+        if c.name in accessed:
+            step, position = accessed[c.name]
+            early = pl.col("__trigger") >= step
+            rank = pl.when(early).then(pl.lit(EARLY)).otherwise(pl.lit(CELL))
+            order = pl.when(early).then(pl.lit(position)).otherwise(pl.lit(c.number))
+        else:
+            rank, order = pl.lit(CELL), pl.lit(c.number)
+        add(not_blank & pl.col(c.type), rank, order, 0, "type-error", c.number)
+        for sub, name in enumerate(c.constraints, start=1):
+            fails = not_blank & pl.col(c.constraint(name))
+            add(fails, rank, order, sub, "constraint-error", c.number)
+        add(not_blank & pl.col(c.raw).is_null(), MISSING, c.number, 0, "missing-cell", c.number)
+    for i, step in enumerate(steps):
+        add(pl.col(f"__fails{i}"), KEYS, i, 0, step.code, step.number, pl.col(f"__detail{i}"))
+    located = pl.concat(parts, how="vertical_relaxed") if parts else _EMPTY.clear()
+    return pl.concat([located, _extra_cells(table, frame)], how="vertical_relaxed")
+
+
+def _expr(value: Any) -> pl.Expr:
+    return value if isinstance(value, pl.Expr) else pl.lit(value)
+
+
+@dataclass
+class KeyStep:
+    """One of frictionless's key checks of a row, in the order it makes them: the fields it
+    reads, where it fails, and the error it gives."""
+
+    fields: list[str]
+    fails: pl.Expr
+    code: str
+    number: int = 0
+    detail: pl.Expr = field(default_factory=lambda: pl.lit(None, pl.Int64))
+
+
+def _key_steps(resource: Any, table: Evaluated, reference: Reference) -> list[KeyStep]:
+    columns = table.columns
+    steps = []
+    for c in row_checks.unique_fields(columns):
+        previous = row_checks.previous_same([c.value])
+        fails = pl.col(c.value).is_not_null() & previous.is_not_null()
+        steps.append(KeyStep([c.name], fails, "unique-error", c.number, previous))
+    key = list(resource.schema.primary_key)
+    if key:
+        values = [_by_name(columns, name).value for name in key]
+        all_null = pl.all_horizontal([pl.col(v).is_null() for v in values])
+        previous = row_checks.previous_same(values)
+        detail = pl.when(all_null).then(pl.lit(-1, pl.Int64)).otherwise(previous)
+        steps.append(KeyStep(key, all_null | previous.is_not_null(), "primary-key", 0, detail))
+    for index, fk in enumerate(resource.schema.foreign_keys):
+        name = fk["reference"]["resource"]
+        target = table if name in ("", resource.name) else reference(name)
+        try:
+            misses = row_checks.foreign_key_misses(
+                table.frame,
+                [_by_name(columns, f).value for f in fk["fields"]],
+                target.frame,
+                [_by_name(target.columns, f).value for f in fk["reference"]["fields"]],
+            )
+        except (row_checks.KeyMismatch, KeyError) as exc:
+            raise Unsupported(f"foreign key {index}: {exc}") from exc
+        steps.append(KeyStep(list(fk["fields"]), pl.lit(misses), "foreign-key", index))
+    return steps
+
+
+_EMPTY = pl.DataFrame(
+    schema={
+        "row": pl.Int64,
+        "rank": pl.Int32,
+        "order": pl.Int32,
+        "sub": pl.Int32,
+        "code": pl.String,
+        "number": pl.Int32,
+        "detail": pl.Int64,
+    }
+)
+
+
+def _extra_cells(table: Evaluated, frame: pl.DataFrame) -> pl.DataFrame:
+    """Cells beyond the fields (rare: kept as Python lists); none on a blank row."""
+    blank_rows = set(frame.filter(pl.col("__blank")).get_column(ROW).to_list())
+    width = len(table.columns)
+    extra = [
+        (row, width + i + 1)
+        for row, cells in table.extra.items()
+        if row not in blank_rows
+        for i in range(len(cells))
+    ]
+    return pl.DataFrame(
+        {
+            "row": [r for r, _ in extra],
+            "rank": [EXTRA] * len(extra),
+            "order": [n for _, n in extra],
+            "sub": [0] * len(extra),
+            "code": ["extra-cell"] * len(extra),
+            "number": [n for _, n in extra],
+            "detail": [None] * len(extra),
+        },
+        schema=_EMPTY.schema,
+    )
+
+
+def _by_name(columns: list[FieldColumns], name: str) -> FieldColumns:
+    for c in columns:
+        if c.name == name:
+            return c
+    raise KeyError(name)
+
+
+def _errors(resource: Any, table: Evaluated, kept: pl.DataFrame) -> list[Any]:
+    """frictionless's error objects for the kept locations, their messages its own."""
+    from frictionless import errors
+
+    numbers = kept.get_column("row").unique().to_list()
+    raws = [c.raw for c in table.columns]
+    cells_of = {
+        row[0]: [c for c in row[1:] if c is not None] + table.extra.get(row[0], [])
+        for row in table.frame.filter(pl.col(ROW).is_in(numbers)).select(ROW, *raws).iter_rows()
+    }
+    raw_of = {
+        row[0]: row[1:]
+        for row in table.frame.filter(pl.col(ROW).is_in(numbers)).select(ROW, *raws).iter_rows()
+    }
+    columns = table.columns
+    found = []
+    for row, _rank, _order, sub, code, number, detail in kept.iter_rows():
+        cells = cells_of[row]
+        common = {"cells": cells, "row_number": row}
+        if code == "blank-row":
+            found.append(errors.BlankRowError(note="", **common))
+        elif code in ("type-error", "constraint-error", "missing-cell"):
+            c = columns[number - 1]
+            source = raw_of[row][number - 1]
+            where = {"field_name": c.name, "field_number": number}
+            if code == "type-error":
+                fl = c.frictionless_field
+                note = f'type is "{fl.type}/{fl.format}"'
+                found.append(errors.TypeError(note=note, cell=str(source), **common, **where))
+            elif code == "constraint-error":
+                name = c.constraints[sub - 1]
+                note = f'constraint "{name}" is "{c.frictionless_field.constraints[name]}"'
+                found.append(errors.ConstraintError(note=note, cell=str(source), **common, **where))
+            else:
+                found.append(errors.MissingCellError(note="", cell="", **common, **where))
+        elif code == "extra-cell":
+            cell = table.extra[row][number - len(columns) - 1]
+            found.append(
+                errors.ExtraCellError(
+                    note="", cell=str(cell), field_name="", field_number=number, **common
+                )
+            )
+        elif code == "unique-error":
+            c = columns[number - 1]
+            value = row_checks.typed_python(c.frictionless_field, raw_of[row][number - 1])
+            note = f"the same as in the row at position {detail}"
+            found.append(
+                errors.UniqueError(
+                    note=note, cell=str(value), field_name=c.name, field_number=number, **common
+                )
+            )
+        elif code == "primary-key":
+            note = (
+                'cells composing the primary keys are all "None"'
+                if detail == -1
+                else f"the same as in the row at position {detail}"
+            )
+            found.append(errors.PrimaryKeyError(note=note, **common))
+        else:
+            found.append(_foreign_key_error(resource, table, number, raw_of[row], common))
+    return found
+
+
+def _foreign_key_error(
+    resource: Any, table: Evaluated, index: int, raw: tuple[Any, ...], common: dict[str, Any]
+) -> Any:
+    from frictionless import errors
+
+    fk = resource.schema.foreign_keys[index]
+    fields = list(fk["fields"])
+    values = []
+    for name in fields:
+        c = _by_name(table.columns, name)
+        values.append(row_checks.typed_python(c.frictionless_field, raw[c.number - 1]))
+    source, source_key = fk["reference"]["resource"], list(fk["reference"]["fields"])
+    note = 'for "{}": values "{}" not found in the lookup table "{}" as "{}"'.format(
+        ", ".join(fields),
+        ", ".join(str(d) for d in values),
+        source,
+        ", ".join(source_key),
+    )
+    return errors.ForeignKeyError(
+        note=note,
+        field_names=fields,
+        field_cells=["" if v is None else str(v) for v in values],
+        reference_name=source,
+        reference_field_names=source_key,
+        **common,
+    )
+
+
+def _file_errors(resource: Any, content: bytes) -> list[Any]:
+    from frictionless import errors, helpers
+
+    found = []
+    if resource.hash:
+        algorithm, expected = helpers.parse_resource_hash_v1(resource.hash)
+        actual = None
+        if algorithm in ("md5", "sha256"):
+            actual = hashlib.new(algorithm, content).hexdigest()
+        if actual and actual != expected:
+            note = f'expected is "{expected}" and actual is "{actual}"'
+            found.append(errors.HashCountError(note=note))
+    if resource.bytes and resource.bytes != len(content):
+        note = f'expected is "{resource.bytes}" and actual is "{len(content)}"'
+        found.append(errors.ByteCountError(note=note))
+    return found

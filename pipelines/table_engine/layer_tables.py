@@ -1,0 +1,104 @@
+"""The frictionless layer's table checks: each table on the engine `--engine` chooses, the
+vectorized one falling back to frictionless for a table it does not read as frictionless
+does. Both give the same findings (tests/test_table_engine_equal.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kzdata.pipelines.finding import Finding, LayerItem, Omitted
+from kzdata.pipelines.table_engine.choice import wants_fast
+
+LAYER = "frictionless"
+PATTERN_NOT_CHECKED = "pattern-not-checked"
+
+
+class Tables:
+    """Checks the tables of one frictionless Package; evaluated tables are kept, so that a
+    table referenced by foreign keys is read once."""
+
+    def __init__(self, package: Any, base: Path, engine: str, limit: int) -> None:
+        self.package = package
+        self.base = base
+        self.engine = engine
+        self.limit = limit
+        self._evaluated: dict[str, Any] = {}
+
+    def check(self, resource: Any, to_finding: Any) -> list[LayerItem]:
+        """Findings of one resource, by the chosen engine."""
+        path = self._local_csv(resource)
+        if path is not None and wants_fast(self.engine, path):
+            items = self._fast(resource, path, to_finding)
+            if items is not None:
+                return items
+        return self._frictionless(resource, to_finding)
+
+    def _local_csv(self, resource: Any) -> Path | None:
+        path = resource.path
+        if not isinstance(path, str) or "://" in path or resource.extrapaths:
+            return None
+        if (resource.format or "") != "csv" or not (self.base / path).is_file():
+            return None
+        return self.base / path
+
+    def _fast(self, resource: Any, path: Path, to_finding: Any) -> list[LayerItem] | None:
+        from frictionless import FrictionlessException
+
+        from kzdata.pipelines.table_engine.engine import check_resource
+        from kzdata.pipelines.table_engine.tokens import Unsupported
+
+        try:
+            resource.to_descriptor(validate=True)
+            # A table another table's foreign key already read is not read again.
+            known = self._evaluated.get(resource.name)
+            table, result = check_resource(
+                resource, path.read_bytes(), self.limit, self._reference, known
+            )
+        except (Unsupported, FrictionlessException, OSError):
+            return None
+        self._evaluated[resource.name] = table
+        where = {"resource": resource.name, "path": resource.path}
+        items: list[LayerItem] = [
+            Finding(
+                LAYER,
+                PATTERN_NOT_CHECKED,
+                f"field {name!r}: the pattern {pattern!r} uses syntax the fast engine does not "
+                "run (look-around, back-references, POSIX classes); it was not checked (run "
+                "with --engine frictionless to check it)",
+                field=name,
+                value=pattern,
+                **where,
+            )
+            for name, pattern in result.unchecked_patterns
+        ]
+        items += [to_finding(e, **where) for e in result.errors]
+        items += [Omitted(LAYER, code, resource.name, n) for code, n in result.omitted.items()]
+        return items
+
+    def _reference(self, name: str) -> Any:
+        from kzdata.pipelines.table_engine.engine import evaluate_resource
+        from kzdata.pipelines.table_engine.tokens import Unsupported
+
+        if name not in self._evaluated:
+            if not self.package.has_resource(name):
+                raise Unsupported(f"no resource {name}")
+            resource = self.package.get_resource(name)
+            path = self._local_csv(resource)
+            if path is None:
+                raise Unsupported(f"resource {name} is not a local CSV table")
+            self._evaluated[name] = evaluate_resource(resource, path.read_bytes())
+        return self._evaluated[name]
+
+    def _frictionless(self, resource: Any, to_finding: Any) -> list[LayerItem]:
+        # One past the limit: frictionless also stops when it finds exactly `limit`.
+        report = resource.validate(limit_errors=self.limit + 1)
+        items: list[LayerItem] = []
+        for task in report.tasks:
+            errors = task.errors
+            if len(errors) > self.limit:
+                # frictionless stopped reading this table; what it did not read is not counted.
+                errors = errors[: self.limit]
+                items.append(Omitted(LAYER, None, task.name, None))
+            items += [to_finding(e, resource=task.name, path=task.place) for e in errors]
+        return items

@@ -1,0 +1,58 @@
+"""What spans a row or a table, as frictionless checks it: blank rows, unique fields, the
+primary key and foreign keys, each compared on typed values (" 1" and "1" are one integer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from kzdata.pipelines.table_engine.cells import FieldColumns
+from kzdata.pipelines.table_engine.tokens import ROW
+
+
+class KeyMismatch(Exception):
+    """A foreign key whose fields and referenced fields hold different kinds of values."""
+
+
+def blank(columns: list[FieldColumns]) -> pl.Expr:
+    """True where every cell of the row is missing: frictionless's blank row."""
+    return pl.all_horizontal([pl.col(c.missing) for c in columns])
+
+
+def previous_same(keys: list[str]) -> pl.Expr:
+    """The number of the last earlier row with the same values of `keys` (null if none)."""
+    return pl.col(ROW).shift(1).over(keys)
+
+
+def unique_fields(columns: list[FieldColumns]) -> list[FieldColumns]:
+    return [c for c in columns if (c.frictionless_field.constraints or {}).get("unique")]
+
+
+def foreign_key_misses(
+    frame: pl.DataFrame, fields: list[str], reference: pl.DataFrame, reference_fields: list[str]
+) -> pl.Series:
+    """True on the rows whose values of `fields` (value columns) are not among the reference
+    rows' values of `reference_fields`; rows whose values are all null are never missed."""
+    left = frame.select([pl.col(f).alias(f"k{i}") for i, f in enumerate(fields)])
+    right = reference.select([pl.col(f).alias(f"k{i}") for i, f in enumerate(reference_fields)])
+    if left.schema != right.schema:
+        raise KeyMismatch(f"{left.schema} against {right.schema}")
+    keys = list(left.columns)
+    found = (
+        right.filter(~pl.all_horizontal([pl.col(k).is_null() for k in keys]))
+        .unique()
+        .with_columns(pl.lit(True).alias("__found"))
+    )
+    joined = left.with_row_index("__i").join(found, on=keys, how="left", nulls_equal=True)
+    joined = joined.sort("__i")
+    all_null = pl.all_horizontal([pl.col(k).is_null() for k in keys])
+    return joined.select(~all_null & pl.col("__found").is_null()).to_series()
+
+
+def typed_python(fl_field: Any, cell: str | None) -> Any:
+    """A cell's value as frictionless holds it (for messages)."""
+    if cell is None:
+        return None
+    value, _ = fl_field.create_cell_reader()(cell)
+    return value

@@ -1,0 +1,170 @@
+"""A CSV resource as raw cells, tokenized as frictionless's reader tokenizes it.
+
+frictionless reads with Python's csv module, in a dialect it completes by sniffing the first
+lines. The same dialect is worked out here with frictionless's own code; polars then reads the
+file when that dialect is plain CSV, and the result is checked against byte counts (every row
+as wide as the header, no blank line, no lone carriage return, no quote inside a cell). Where
+the check fails (ragged rows, odd quoting), Python's csv module reads the file as frictionless
+does. Either way a missing cell is null, and an empty one is "".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+ROW = "__row"  # the frictionless row number (the header is row 1)
+
+
+class Unsupported(Exception):
+    """This table uses something the vectorized engine does not read as frictionless does
+    (a dialect option, an encoding, an empty file): frictionless checks it instead."""
+
+
+@dataclass
+class Tokens:
+    """The header's labels, one string column per field position ("0", "1" ...) plus ROW,
+    and the cells beyond the fields' count by row number."""
+
+    labels: list[str]
+    frame: pl.DataFrame
+    extra: dict[int, list[str]] = field(default_factory=dict)
+
+
+# Dialect options the engine reads as frictionless does; any other one is Unsupported.
+_PLAIN_DIALECT = {"header", "csv", "delimiter", "lineTerminator", "quoteChar", "doubleQuote"}
+_UTF8 = {None, "utf-8", "utf8", "utf_8", "utf-8-sig"}
+
+
+def read_tokens(resource: Any, content: bytes, width: int) -> Tokens:
+    """The cells of a frictionless TableResource whose file holds `content`, as `width` columns
+    (the schema's field count). Raises Unsupported."""
+    dialect = resource.dialect.to_descriptor()
+    if set(dialect) - _PLAIN_DIALECT or set(dialect.get("csv", {})) - _PLAIN_DIALECT:
+        raise Unsupported(f"dialect options {sorted(dialect)}")
+    if dialect.get("header", True) is not True or (resource.format or "csv") != "csv":
+        raise Unsupported("a table without a header row, or not CSV")
+    encoding = resource.encoding.lower() if isinstance(resource.encoding, str) else None
+    if encoding not in _UTF8:
+        raise Unsupported(f"encoding {resource.encoding}")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unsupported("not UTF-8: frictionless reports the encoding error") from exc
+    config = _python_dialect(resource, text)
+    tokens = _polars(content, text, config, width) if _plain(config) else None
+    tokens = tokens or _python(text, config, width)
+    if not tokens.labels and tokens.frame.height == 0:
+        raise Unsupported("an empty file")
+    return tokens
+
+
+def _python_dialect(resource: Any, text: str) -> Any:
+    """The csv dialect frictionless reads this file in (its CsvParser, step by step)."""
+    from frictionless.formats.csv.control import CsvControl
+    from frictionless.formats.csv.parser import SAMPLE_SIZE
+
+    control = CsvControl.from_dialect(resource.dialect)
+    lines = io.StringIO(text, newline="")
+    sample = [line for _, line in zip(range(SAMPLE_SIZE), lines, strict=False)]
+    delimiter = control.get_defined("delimiter", default=",\t;|")
+    try:
+        config = csv.Sniffer().sniff("".join(sample), delimiter)
+    except csv.Error:
+        config = csv.excel()
+    if config.quotechar == "'":
+        config.quotechar = '"'
+    control.set_not_defined("delimiter", config.delimiter, distinct=True)
+    control.set_not_defined("line_terminator", config.lineterminator, distinct=True)
+    control.set_not_defined("escape_char", config.escapechar, distinct=True)
+    control.set_not_defined("quote_char", config.quotechar, distinct=True)
+    control.set_not_defined("skip_initial_space", config.skipinitialspace, distinct=True)
+    return control.to_python()
+
+
+def _plain(config: Any) -> bool:
+    return (
+        len(config.delimiter) == 1
+        and config.delimiter not in '"\r\n'
+        and config.quotechar == '"'
+        and config.doublequote
+        and not config.escapechar
+        and not config.skipinitialspace
+        and config.quoting == csv.QUOTE_MINIMAL
+    )
+
+
+def _polars(content: bytes, text: str, config: Any, width: int) -> Tokens | None:
+    """The file read by polars, or None when polars might have read it otherwise than
+    Python's csv module (then the caller reads it with that module)."""
+    if width < 2 or content.count(b"\r") != content.count(b"\r\n"):
+        return None
+    body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    try:
+        frame = pl.read_csv(
+            body,
+            has_header=False,
+            infer_schema=False,
+            separator=config.delimiter,
+            quote_char='"',
+            empty_string_is_null=False,
+            raise_if_empty=False,
+            eol_char="\n",
+        )
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    if frame.height == 0 or frame.null_count().sum_horizontal().item() != 0:
+        return None
+    delimiter = config.delimiter.encode("utf-8")
+    inside = frame.select(
+        pl.sum_horizontal(
+            pl.col(c).str.count_matches(pattern, literal=True).sum().alias(c) for c in frame.columns
+        ).alias(name)
+        for name, pattern in (("delimiters", config.delimiter), ("newlines", "\n"), ("quotes", '"'))
+    ).row(0, named=True)
+    records = frame.height
+    newlines = records - (0 if body.endswith(b"\n") else 1)
+    if (
+        inside["quotes"]
+        or body.count(delimiter) != records * (frame.width - 1) + inside["delimiters"]
+        or body.count(b"\n") != newlines + inside["newlines"]
+    ):
+        return None
+    labels = list(frame.row(0))
+    data = frame.slice(1)
+    columns = [
+        (pl.col(data.columns[i]) if i < data.width else pl.lit(None, pl.String)).alias(str(i))
+        for i in range(width)
+    ]
+    extra: dict[int, list[str]] = {}
+    if data.width > width:  # every row has these cells: rare, so kept as Python lists
+        for number, cells in enumerate(data.select(data.columns[width:]).rows(), start=2):
+            extra[number] = list(cells)
+    return Tokens(labels, _numbered(data.select(columns)), extra)
+
+
+def _python(text: str, config: Any, width: int) -> Tokens:
+    """The file read by Python's csv module, as frictionless reads it."""
+    # frictionless's csv parser module (imported for the dialect) raised the field size limit.
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), dialect=config))
+    except csv.Error as exc:
+        raise Unsupported(f"the csv module cannot read it: {exc}") from exc
+    if not records:
+        raise Unsupported("an empty file")
+    labels, rows = records[0], records[1:]
+    columns = {
+        str(i): pl.Series([r[i] if i < len(r) else None for r in rows], dtype=pl.String)
+        for i in range(width)
+    }
+    extra = {n: r[width:] for n, r in enumerate(rows, start=2) if len(r) > width}
+    frame = pl.DataFrame(columns, height=len(rows))
+    return Tokens(labels, _numbered(frame), extra)
+
+
+def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW))

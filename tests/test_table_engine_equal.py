@@ -1,0 +1,244 @@
+"""The vectorized engine reports what frictionless reports: the same findings (code, row,
+field, value and message) on generated tables within the types and constraints our schemas use,
+with cells frictionless reads leniently and structural faults."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kzdata.pipelines.layers import frictionless_layer
+from kzdata.pipelines.table_engine.layer_tables import Tables
+from kzdata.pipelines.target import open_target
+
+FIELDS = [
+    {"name": "id", "type": "string", "constraints": {"pattern": "[a-z][a-z0-9_]*"}},
+    {"name": "parent", "type": "string"},
+    {"name": "n", "type": "integer", "constraints": {"minimum": 0, "maximum": 1000}},
+    {"name": "x", "type": "number", "constraints": {"minimum": 0.5}},
+    {"name": "flag", "type": "boolean"},
+    {
+        "name": "kind",
+        "type": "string",
+        "constraints": {"required": True, "enum": ["exact", "vague"], "maxLength": 5},
+    },
+    {"name": "code", "type": "string", "constraints": {"unique": True, "minLength": 2}},
+    {"name": "day", "type": "date"},
+]
+PARENT = {"fields": [{"name": "pid", "type": "string"}], "primaryKey": ["pid"]}
+SCHEMA = {
+    "fields": FIELDS,
+    "primaryKey": ["id"],
+    "foreignKeys": [{"fields": ["parent"], "reference": {"resource": "parent", "fields": ["pid"]}}],
+}
+# Cells frictionless reads leniently or that break a rule: " 1", "+1" and "1_000" are integers
+# there, "2025-1-5" a date; "1e3", ".5", "NaN" numbers.
+TRICKY = [
+    "",
+    " ",
+    "1",
+    " 1",
+    "+1",
+    "-1",
+    "1_000",
+    "007",
+    "1001",
+    "99999999999999999999",
+    "1.0",
+    "0.5",
+    "0.50",
+    ".5",
+    "5.",
+    "1e3",
+    "NaN",
+    "inf",
+    "-0",
+    "x",
+    "a1",
+    "A1",
+    "a b",
+    "exact",
+    "vague",
+    "exactly",
+    "true",
+    "FALSE",
+    "0",
+    "yes",
+    "2025-01-05",
+    "2025-1-5",
+    "2025-02-30",
+    "0000-01-01",
+    "p1",
+    "p2",
+    "p3",
+    "ab",
+    "a,b",
+    "a\nb",
+    'say "hi"',
+    "é",
+    "a\n",
+]
+cells = st.sampled_from(TRICKY)
+row = st.lists(cells, min_size=len(FIELDS), max_size=len(FIELDS))
+ragged = st.lists(cells, min_size=0, max_size=len(FIELDS) + 2)
+rows = st.lists(st.one_of(row, row, row, ragged), min_size=0, max_size=25)
+labels = st.one_of(
+    st.just([f["name"] for f in FIELDS]),
+    st.lists(st.sampled_from(["id", "n", "x", "", "kind", "other"]), min_size=8, max_size=8),
+)
+
+
+def write_package(folder: Path, header: list[str], body: list[list[str]], hash_ok: bool) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *body])
+    content = out.getvalue().encode("utf-8")
+    (folder / "t.csv").write_bytes(content)
+    (folder / "parent.csv").write_bytes(b"pid\np1\np2\n")
+    digest = hashlib.sha256(content if hash_ok else b"other").hexdigest()
+    descriptor = {
+        "name": "generated",
+        "resources": [
+            {"name": "parent", "path": "parent.csv", "schema": PARENT},
+            {
+                "name": "t",
+                "path": "t.csv",
+                "schema": SCHEMA,
+                "hash": f"sha256:{digest}",
+                "bytes": len(content),
+            },
+        ],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def findings(folder: Path, engine: str, limit: int = 1000) -> list[dict]:
+    target = open_target(folder)
+    target.engine = engine
+    return [
+        item.to_dict() if hasattr(item, "to_dict") else vars(item)
+        for item in frictionless_layer.check(target, limit)
+    ]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(header=labels, body=rows, hash_ok=st.booleans())
+def test_both_engines_report_the_same(tmp_path_factory, header, body, hash_ok) -> None:
+    folder = tmp_path_factory.mktemp("pkg")
+    write_package(folder, header, body, hash_ok)
+    handed_over: list[str] = []
+    original = Tables._frictionless
+
+    def recording(self, resource, to_finding):
+        handed_over.append(resource.name)
+        return original(self, resource, to_finding)
+
+    with mock.patch.object(Tables, "_frictionless", recording):
+        fast = findings(folder, "fast")
+    assert fast == findings(folder, "frictionless")
+    # Not a comparison of frictionless with itself: the fast engine read the table, unless
+    # frictionless would guess a header row other than the first (it then checks the table).
+    assert "t" not in handed_over or guessed_header_row([header, *body]) != 1
+
+
+def guessed_header_row(records: list[list[str]]) -> int:
+    """frictionless's guess for a dialect that does not say: the first row about as wide as
+    the first 100 on average."""
+    widths = [len(r) for r in records[:100]]
+    width = round(sum(widths) / len(widths))
+    drift = max(round(width * 0.1), 1)
+    return next((n for n, w in enumerate(widths, 1) if abs(w - width) <= drift), 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"id,parent\na,p1\n\nb,p2\n", [("blank-row", 3), ("primary-key", 3)]),
+        (b"id,parent\na,p1,x\nb\n", [("extra-cell", 2), ("missing-cell", 3)]),
+        (b"id,parent\r\na,p1\r\na,p2\r\n", [("primary-key", 3)]),
+    ],
+)
+def test_structural_faults_are_found_by_both(tmp_path, content, expected) -> None:
+    (tmp_path / "t.csv").write_bytes(content)
+    schema = {
+        "fields": [{"name": "id"}, {"name": "parent"}],
+        "primaryKey": ["id"],
+    }
+    descriptor = {"name": "p", "resources": [{"name": "t", "path": "t.csv", "schema": schema}]}
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    fast = findings(tmp_path, "fast")
+    assert [(f["rule"], f["row"]) for f in fast] == expected
+    assert fast == findings(tmp_path, "frictionless")
+
+
+def one_column_package(folder: Path, pattern: str, cells: list[str]) -> None:
+    (folder / "t.csv").write_text("\n".join(["id", *cells]) + "\n", encoding="utf-8")
+    schema = {"fields": [{"name": "id", "constraints": {"pattern": pattern}}]}
+    descriptor = {"name": "p", "resources": [{"name": "t", "path": "t.csv", "schema": schema}]}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def test_a_pattern_polars_cannot_run_is_a_declared_warning(tmp_path) -> None:
+    # Look-ahead: Python's re has it, polars' regex does not.
+    one_column_package(tmp_path, "(?=b)[a-z]+", ["abc", "bcd"])
+    fast = findings(tmp_path, "fast")
+    assert [(f["rule"], f["field"], f["value"]) for f in fast] == [
+        ("pattern-not-checked", "id", "(?=b)[a-z]+")
+    ]
+    slow = findings(tmp_path, "frictionless")
+    assert [(f["rule"], f["row"]) for f in slow] == [("constraint-error", 2)]
+
+
+def test_a_pattern_is_matched_without_backtracking(tmp_path) -> None:
+    # Python's re would take forever here; polars' regex runs in linear time.
+    one_column_package(tmp_path, "(a+)+", ["a" * 40 + "!", "aaa"])
+    assert [(f["rule"], f["row"]) for f in findings(tmp_path, "fast")] == [("constraint-error", 2)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "cells", "failing_rows"),
+    [
+        ("a|b", ["ab", "b", "xb"], [4]),  # frictionless anchors "^a|b$": "ab" passes
+        ("[0-9]+", ["12", "12\n"], []),  # "$" also matches before a final newline
+    ],
+)
+def test_patterns_read_as_frictionless_reads_them(tmp_path, pattern, cells, failing_rows) -> None:
+    (tmp_path / "t.csv").write_text("id\n" + "".join(f'"{c}"\n' for c in cells), encoding="utf-8")
+    schema = {"fields": [{"name": "id", "constraints": {"pattern": pattern}}]}
+    descriptor = {"name": "p", "resources": [{"name": "t", "path": "t.csv", "schema": schema}]}
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    fast = findings(tmp_path, "fast")
+    assert [f["row"] for f in fast] == failing_rows
+    assert fast == findings(tmp_path, "frictionless")
+
+
+def test_the_cli_offers_the_engines_and_both_agree_on_a_broken_package(runner, broken) -> None:
+    from kzdata.cli.main import app
+    from kzdata.cli.validate import Engine
+    from kzdata.pipelines.table_engine.choice import ENGINES
+
+    assert {e.value for e in Engine} == set(ENGINES)
+    reports = {}
+    for engine in ENGINES:
+        args = ["validate", str(broken), "-l", "frictionless", "-f", "json", "--engine", engine]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, result.output
+        reports[engine] = json.loads(result.stdout)["findings"]
+    assert reports["fast"] == reports["frictionless"] == reports["auto"]
+    assert {f["rule"] for f in reports["fast"]} >= {"type-error", "primary-key"}
+
+
+def test_an_unknown_engine_could_not_run(runner, package) -> None:
+    from kzdata.cli.main import app
+
+    result = runner.invoke(app, ["validate", str(package), "--engine", "turbo"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
