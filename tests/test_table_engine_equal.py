@@ -242,3 +242,9 @@ def test_an_unknown_engine_could_not_run(runner, package) -> None:
 
     result = runner.invoke(app, ["validate", str(package), "--engine", "turbo"])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_auto_checks_a_table_with_a_pattern_on_the_linear_engine(tmp_path) -> None:
+    # A small table goes to frictionless, but not with a pattern: Python's re would never end.
+    one_column_package(tmp_path, "(a+)+", ["a" * 40 + "!", "aaa"])
+    assert [(f["rule"], f["row"]) for f in findings(tmp_path, "auto")] == [("constraint-error", 2)]

@@ -11,12 +11,17 @@ ENGINES = ("auto", "fast", "frictionless")
 FAST_ENGINE_MIN_BYTES = 256 * 1024
 
 
-def wants_fast(engine: str, path: Path) -> bool:
-    """Whether the vectorized engine should check the table at `path` under `engine`."""
+def wants_fast(engine: str, path: Path, has_pattern: bool = False) -> bool:
+    """Whether the vectorized engine should check the table at `path` under `engine`. Under
+    `auto`, a table with a `pattern` constraint goes to the vectorized engine whatever its
+    size: its regular expressions run in linear time, where Python's `re` (frictionless's)
+    can backtrack without end on a hostile pattern."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (engines: {', '.join(ENGINES)})")
     if engine != "auto":
         return engine == "fast"
+    if has_pattern:
+        return True
     try:
         return path.stat().st_size >= FAST_ENGINE_MIN_BYTES
     except OSError:

@@ -28,7 +28,7 @@ class Tables:
     def check(self, resource: Any, to_finding: Any) -> list[LayerItem]:
         """Findings of one resource, by the chosen engine."""
         path = self._local_csv(resource)
-        if path is not None and wants_fast(self.engine, path):
+        if path is not None and wants_fast(self.engine, path, _has_pattern(resource)):
             items = self._fast(resource, path, to_finding)
             if items is not None:
                 return items
@@ -102,3 +102,8 @@ class Tables:
                 items.append(Omitted(LAYER, None, task.name, None))
             items += [to_finding(e, resource=task.name, path=task.place) for e in errors]
         return items
+
+
+def _has_pattern(resource: Any) -> bool:
+    fields = getattr(resource.schema, "fields", None) or []
+    return any(getattr(f.constraints, "get", lambda _: None)("pattern") for f in fields)
