@@ -23,16 +23,16 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-def many_bad_values(package, count: int) -> None:
-    """`count` more observations rows whose value is not an integer (ids and facts kept
-    distinct: each is for a region of its own)."""
+def many_bad_values(package, count: int, value: str = "x{i}") -> None:
+    """`count` more observations rows whose value is `value` (by default not an integer; ids
+    and facts kept distinct: each is for a region of its own)."""
     rows = package.rows("observations")
     header, first = rows[0], rows[1]
     grown = list(rows)
     for i in range(count):
         row = list(first)
         row[header.index("observation_id")] = f"bad_{i}"
-        row[header.index("value")] = f"x{i}"
+        row[header.index("value")] = value.format(i=i)
         row[header.index("geography")] = f"KZ-{i}"
         grown.append(row)
     package.write_bytes(
@@ -79,20 +79,33 @@ def test_limit_must_be_positive() -> None:
         Report("x", limit=0)
 
 
-@pytest.mark.parametrize("layer", ["frictionless", "pandera"])
-def test_each_layer_is_capped_and_the_cut_is_reported(package, layer) -> None:
-    many_bad_values(package, 30)
-    code, out = run(str(package), "--format", "json", "--layer", layer, "--max-findings", "4")
+# An integer above every bound: a row rule breaks (the type is fine).
+OUT_OF_BOUNDS = "99999"
+
+
+@pytest.mark.parametrize(
+    ("layer", "engine", "value", "rule", "omitted"),
+    [
+        # frictionless itself stops reading at its error limit, without counting the rest
+        ("frictionless", "frictionless", "x{i}", None, None),
+        # the fast engine reads every row and counts what it left out
+        ("frictionless", "fast", "x{i}", "type-error", 26),
+        ("pandera", "auto", OUT_OF_BOUNDS, "value-within-bounds", 26),
+    ],
+)
+def test_each_layer_is_capped_and_the_cut_is_reported(
+    package, layer, engine, value, rule, omitted
+) -> None:
+    many_bad_values(package, 30, value)
+    args = ["--layer", layer, "--engine", engine, "--max-findings", "4"]
+    code, out = run(str(package), "--format", "json", *args)
     report = json.loads(out)
     assert code == 1 and report["limit"] == 4
     bad_values = [f for f in report["findings"] if f["field"] == "value"]
     assert len(bad_values) == 4
-    (cut,) = [t for t in report["truncated"] if t["resource"] == "observations"]
-    assert cut["layer"] == layer and cut["shown"] == 4
-    if layer == "pandera":  # pandera counts what it left out
-        assert cut["rule"] == "type" and cut["omitted"] == 26
-    else:  # frictionless stops reading at its error limit, without counting the rest
-        assert cut["rule"] is None and cut["omitted"] is None
+    cuts = [t for t in report["truncated"] if t["resource"] == "observations"]
+    (cut,) = [t for t in cuts if t["rule"] == rule]
+    assert cut["layer"] == layer and cut["shown"] == 4 and cut["omitted"] == omitted
 
 
 def test_an_uncut_report_says_nothing_about_cuts(package) -> None:
@@ -103,7 +116,7 @@ def test_an_uncut_report_says_nothing_about_cuts(package) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_says_the_report_was_cut_short(package, fmt) -> None:
-    many_bad_values(package, 12)
+    many_bad_values(package, 12, OUT_OF_BOUNDS)
     code, out = run(str(package), "--format", fmt, "--layer", "pandera", "--max-findings", "2")
     assert code == 1
     assert "cut short" in out and "--max-findings" in out and "10 more not shown" in out
