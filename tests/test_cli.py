@@ -31,7 +31,7 @@ def test_build_command_reports_rows(runner, tools, tmp_path):
         app, ["build", "--seeds", str(tools.repo / "seeds"), "--out", str(tmp_path / "out")]
     )
     assert result.exit_code == 0, result.output
-    assert "observations 6" in result.stdout
+    assert "observations 11" in result.stdout
     assert (tmp_path / "out" / "datapackage.json").is_file()
 
 
