@@ -16,7 +16,17 @@ def test_version(runner):
 def test_help_lists_the_commands(runner):
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("build", "validate", "dictionary", "extract", "diff", "release", "keygen"):
+    commands = (
+        "build",
+        "validate",
+        "dictionary",
+        "extract",
+        "diff",
+        "release",
+        "keygen",
+        "sources",
+    )
+    for command in commands:
         assert command in result.stdout
 
 
