@@ -137,3 +137,11 @@ def test_the_build_refuses_the_circle_the_layer_finds(seeds, tmp_path) -> None:
     problems = [str(p) for p in caught.value.problems]
     assert len(problems) == 2 and all("round in a circle" in p for p in problems)
     assert any(SVOBODA in p for p in problems) and any(UNITED24 in p for p in problems)
+
+
+def test_a_relay_of_a_source_the_package_does_not_have_fails(package) -> None:
+    row = relay(package, UNITED24, "nobody_2025")
+    report = validate(package.folder, layers=["frictionless"])
+    assert {(f.rule, f.resource, f.row) for f in report.errors} == {
+        ("foreign-key", "citations", row)
+    }
