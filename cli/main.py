@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kzdata.cli import build, dictionary, diff, extract, keygen, release, validate
+from kzdata.cli import build, dictionary, diff, extract, keygen, release, sources, validate
 from kzdata.cli.errors import exit_codes
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.command("extract")(exit_codes(extract.extract))
 app.command("diff")(exit_codes(diff.diff))
 app.command("release")(exit_codes(release.release))
 app.command("keygen")(exit_codes(keygen.keygen))
+app.command("sources")(exit_codes(sources.sources))
 
 
 def _print_version(value: bool) -> None:

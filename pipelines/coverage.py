@@ -1,7 +1,7 @@
 """Coverage: every number of a document is either mapped or marked as not data.
 
 A number-like token (kzdata.pipelines.number_scanner) is mapped when the locator of a
-citation, event or legal provision of its source covers it whole, and marked when a
+citation, event or provision citation of its source covers it whole, and marked when a
 non_figures entry's locator does. One piece of code for the seeds check in `kzdata build` and
 for the provenance layer of `kzdata validate`, so both find the same numbers.
 """
@@ -47,7 +47,7 @@ def unmapped_message(text: str, token: Token) -> str:
     """What a maintainer needs to find an unmapped number and map or mark it."""
     return (
         f"{token.text!r} at [{token.start}, {token.end}) ({around(text, token.start, token.end)})"
-        " is neither in the locator of a citation, event or legal provision nor marked in "
+        " is neither in the locator of a citation, event or provision citation nor marked in "
         "non_figures: map it, or mark it as not data with a reason"
     )
 

@@ -10,13 +10,20 @@ rule (its type finding is the other layers'); an empty cell is unknown, never a 
 
 from __future__ import annotations
 
+from kzdata.pipelines.frame_disagreements import (
+    FACT_KEY,
+    disagreement_reasons,
+    observation_agreements,
+)
 from kzdata.pipelines.frame_facts import FACT, component_sums, observation_facts
+from kzdata.pipelines.frame_provisions import provision_credits, provision_statements
 from kzdata.pipelines.frame_references import (
     SOURCE_REFERENCES,
     event_dates,
     indicator_coverage,
     source_references,
 )
+from kzdata.pipelines.frame_relays import relay_chains
 from kzdata.pipelines.frame_spec import BOOLEAN, KINDS, NUMBER, TEXT, FrameSpec
 from kzdata.pipelines.frame_statements import (
     QUALIFIER_COLUMNS,
@@ -37,6 +44,15 @@ def rows_frame(name: str) -> FrameSpec:
 _STATEMENT = {
     "citations": {**STATEMENT_COLUMNS, "qualifier": TEXT},
     "qualifiers": QUALIFIER_COLUMNS,
+}
+_DECLARED = {"observation_id": TEXT, "other_observation_id": TEXT, "reason": TEXT}
+_PROVISION = {
+    "provision_id": TEXT,
+    "article": TEXT,
+    "min_imprisonment_years": NUMBER,
+    "max_imprisonment_years": NUMBER,
+    "life_imprisonment": BOOLEAN,
+    "confiscation": BOOLEAN,
 }
 FRAMES: dict[str, FrameSpec] = {
     "observation_statements": FrameSpec(
@@ -65,6 +81,66 @@ FRAMES: dict[str, FrameSpec] = {
             }
         },
         observation_facts,
+        optional={"disagreements": _DECLARED},
+    ),
+    "observation_agreements": FrameSpec(
+        {
+            "observations": {
+                "observation_id": TEXT,
+                **dict.fromkeys(FACT_KEY, TEXT),
+                "lower_bound": NUMBER,
+                "upper_bound": NUMBER,
+                "status": TEXT,
+                "status_reason": TEXT,
+            }
+        },
+        observation_agreements,
+        optional={
+            "citations": {"observation_id": TEXT, "source_id": TEXT, "relays_source_id": TEXT},
+            "disagreements": _DECLARED,
+        },
+    ),
+    "disagreement_reasons": FrameSpec(
+        {
+            "disagreements": _DECLARED,
+            "observations": {
+                "observation_id": TEXT,
+                **dict.fromkeys(FACT_KEY, TEXT),
+                "as_of": TEXT,
+                "status": TEXT,
+            },
+        },
+        disagreement_reasons,
+    ),
+    "relay_chains": FrameSpec(
+        {
+            "citations": {
+                "citation_id": TEXT,
+                "observation_id": TEXT,
+                "source_id": TEXT,
+                "relays_source_id": TEXT,
+            }
+        },
+        relay_chains,
+    ),
+    "provision_statements": FrameSpec(
+        {
+            "provision_citations": {
+                "provision_id": TEXT,
+                "element": TEXT,
+                "source_id": TEXT,
+                "stated_value": TEXT,
+            },
+            "legal_provisions": _PROVISION,
+        },
+        provision_statements,
+    ),
+    "provision_credits": FrameSpec(
+        {
+            "legal_provisions": _PROVISION,
+            "provision_citations": {"provision_id": TEXT, "element": TEXT},
+        },
+        provision_credits,
     ),
     "citation_statements": FrameSpec(
         {

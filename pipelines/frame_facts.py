@@ -13,7 +13,9 @@ FACT = ["geography", "period_start", "period_end"]
 
 
 def observation_facts(t: Tables) -> pl.DataFrame:
-    """Observations by the fact they state, with another row stating the same one."""
+    """Observations by the fact they state, with another row stating the same one, and
+    `dispute_key`: the observation's own id when every pair of the observations stating its
+    fact is declared disputed (so that they are told apart), else empty."""
     keys = ["indicator_id", "geography", "period_start", "period_end", "as_of"]
     row = pl.col(ROW)
     return t["observations"].select(
@@ -24,7 +26,45 @@ def observation_facts(t: Tables) -> pl.DataFrame:
         .then(row.max().over(keys))
         .otherwise(row.min().over(keys))
         .alias("same_fact_row"),
+        _dispute_key(t, keys),
     )
+
+
+def _dispute_key(t: Tables, keys: list[str]) -> pl.Expr:
+    """Declared disputes are the one exception to one observation per fact: a fact stated by n
+    observations is exempt when all n * (n - 1) / 2 of their pairs are declared disputed."""
+    observations = t["observations"]
+    declared = t.get("disagreements")
+    if declared is None:
+        return pl.lit(None, pl.String).alias("dispute_key")
+    fact = pl.concat_str([pl.col(k).fill_null("\x00") for k in keys], separator="\x1f")
+    facts = observations.select("observation_id", fact.alias("fact")).unique("observation_id")
+    pairs = (
+        declared.filter(pl.col("reason") == "disputed")
+        .select(
+            pl.min_horizontal("observation_id", "other_observation_id").alias("a"),
+            pl.max_horizontal("observation_id", "other_observation_id").alias("b"),
+        )
+        .filter(pl.col("a") != pl.col("b"))
+        .unique()
+        .join(facts, left_on="a", right_on="observation_id")
+        .join(facts, left_on="b", right_on="observation_id", suffix="_b")
+        .filter(pl.col("fact") == pl.col("fact_b"))
+        .group_by("fact")
+        .agg(pl.len().alias("disputed_pairs"))
+    )
+    exempt = (
+        facts.group_by("fact")
+        .agg(pl.len().alias("n"))
+        .join(pairs, on="fact")
+        .filter(
+            (pl.col("n") > 1) & (pl.col("disputed_pairs") == pl.col("n") * (pl.col("n") - 1) // 2)
+        )
+        .join(facts, on="fact")
+        .get_column("observation_id")
+    )
+    exempted = pl.col("observation_id").is_in(exempt.implode())
+    return pl.when(exempted).then(pl.col("observation_id")).alias("dispute_key")
 
 
 def component_sums(t: Tables) -> pl.DataFrame:

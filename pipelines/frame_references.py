@@ -27,7 +27,7 @@ def indicator_coverage(t: Tables) -> pl.DataFrame:
 SOURCE_REFERENCES = {
     "citations": ("source_id", "relays_source_id"),
     "events": ("source_id",),
-    "legal_provisions": ("source_id",),
+    "provision_citations": ("source_id",),
 }
 
 

@@ -20,16 +20,14 @@ def check_coverage(seeds: Seeds) -> list[SeedProblem]:
     entry that covers no number. Locators that lie outside the document are left to the
     locator check, which names them."""
     problems = []
-    provisions = seeds.codebook["legal_provisions"]
     for source in seeds.sources:
         text = source.text
         if text is None:
             continue
-        source_id = source.data["id"]
         statements = [
             *source.data.get("citations", []),
             *source.data.get("events", []),
-            *(p for p in provisions if p["source"] == source_id),
+            *source.data.get("provision_citations", []),
         ]
         marks = source.data.get("non_figures", [])
         spans = [_span(item, text) for item in (*statements, *marks)]

@@ -16,6 +16,8 @@ import yaml
 from kzdata.pipelines import partial_dates, qualifiers, quote_values
 from kzdata.pipelines.errors import CannotRun, SeedError, SeedProblem
 from kzdata.pipelines.seed_coverage import check_coverage
+from kzdata.pipelines.seed_provisions import check_provisions
+from kzdata.pipelines.seed_relations import check_relations
 from kzdata.schemas import seed_files_schema
 
 
@@ -57,6 +59,9 @@ def load_seeds(root: Path) -> Seeds:
     seeds = Seeds(root, package, codebook, sources, quals)
     problems += _check_documents(seeds)
     problems += _check_references(seeds)
+    codebook_file = _name(root / "codebook.yaml")
+    problems += check_provisions(seeds, codebook_file)
+    problems += check_relations(seeds, codebook_file)
     problems += check_coverage(seeds)
     if problems:
         raise SeedError(problems)
@@ -212,20 +217,10 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
         for key in ("period_start", "period_end", "as_of"):
             if key in obs and (msg := partial_dates.problem(obs[key])):
                 problems.append(SeedProblem(cb_file, f"{where}.{key}", msg))
-    for i, prov in enumerate(cb["legal_provisions"]):
-        where = f"legal_provisions[{i}] ({prov['id']})"
-        source = sources.get(prov["source"])
-        need(source is not None, cb_file, where, f"unknown source {prov['source']!r}")
-        if source is not None:
-            problems += _check_locator(source, prov, cb_file, where)
-        if prov.get("quote") is not None and "max_imprisonment_years" in prov:
-            field, years = "max_imprisonment_years", str(prov["max_imprisonment_years"])
-            if msg := quote_values.value_problem(prov["quote"], field, years):
-                problems.append(SeedProblem(cb_file, where, msg))
-
     for s in seeds.sources:
-        if "published" in s.data and (msg := partial_dates.problem(s.data["published"])):
-            problems.append(SeedProblem(s.file, "published", msg))
+        for key in ("published", "accessed"):
+            if key in s.data and (msg := partial_dates.problem(s.data[key])):
+                problems.append(SeedProblem(s.file, key, msg))
         for i, c in enumerate(s.data.get("citations", [])):
             where = f"citations[{i}] ({c['id']})"
             need(
@@ -265,6 +260,18 @@ def _check_references(seeds: Seeds) -> list[SeedProblem]:
                 msg = quote_values.date_problem(e["quote"], "date", e["date"])
                 need(msg is None, s.file, where, msg or "")
             problems += _check_locator(s, e, s.file, where)
+        for i, pc in enumerate(s.data.get("provision_citations", [])):
+            where = f"provision_citations[{i}] ({pc['provision']}.{pc['element']})"
+            need(
+                pc["provision"] in provisions,
+                s.file,
+                where,
+                f"unknown legal provision {pc['provision']!r}",
+            )
+            problems += _check_locator(s, pc, s.file, where)
+            if pc.get("quote") is not None and pc.get("stated_value") is not None:
+                msg = quote_values.value_problem(pc["quote"], "stated_value", pc["stated_value"])
+                need(msg is None, s.file, where, msg or "")
         for i, n in enumerate(s.data.get("non_figures", [])):
             problems += _check_locator(s, n, s.file, f"non_figures[{i}]")
     return problems

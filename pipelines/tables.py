@@ -21,12 +21,18 @@ def make_tables(seeds: Seeds) -> dict[str, list[Row]]:
     tables = {
         "sources": [_source(s.data) for s in seeds.sources],
         "legal_provisions": [_provision(p) for p in cb["legal_provisions"]],
+        "provision_citations": [
+            _provision_citation(s.data["id"], p)
+            for s in seeds.sources
+            for p in s.data.get("provision_citations", [])
+        ],
         "indicators": [_indicator(i) for i in cb["indicators"]],
         "qualifiers": _qualifier_rows(),
         "observations": [
             _observation(o, cited[o["primary_citation"]], seeds) for o in cb["observations"]
         ],
         "citations": [_citation(s.data["id"], c) for s, c in citations],
+        "disagreements": [_disagreement(d) for d in cb.get("disagreements", [])],
         "events": [
             _event(s.data["id"], e) for s in seeds.sources for e in s.data.get("events", [])
         ],
@@ -59,6 +65,7 @@ def _locator(item: dict[str, Any]) -> Row:
 
 def _source(s: dict[str, Any]) -> Row:
     published, precision = _date(s.get("published"))
+    accessed, accessed_precision = _date(s.get("accessed"))
     return {
         "source_id": s["id"],
         "title": s["title"],
@@ -67,6 +74,8 @@ def _source(s: dict[str, Any]) -> Row:
         "url": s.get("url"),
         "published": published,
         "published_precision": precision,
+        "accessed": accessed,
+        "accessed_precision": accessed_precision,
         "language": s["language"],
         "document_path": f"seeds/{s['document']}" if s.get("document") else None,
         "document_sha256": s.get("sha256"),
@@ -81,12 +90,23 @@ def _provision(p: dict[str, Any]) -> Row:
         "instrument": p["instrument"],
         "article": p.get("article"),
         "label": p["label"],
+        "min_imprisonment_years": p.get("min_imprisonment_years"),
         "max_imprisonment_years": p.get("max_imprisonment_years"),
         "life_imprisonment": p.get("life_imprisonment"),
         "confiscation": p.get("confiscation"),
         "aggravating_condition": p.get("aggravating_condition"),
-        "source_id": p["source"],
+        "notes": p.get("notes"),
+    }
+
+
+def _provision_citation(source_id: str, p: dict[str, Any]) -> Row:
+    return {
+        "provision_id": p["provision"],
+        "element": p["element"],
+        "source_id": source_id,
+        "stated_value": p.get("stated_value"),
         **_locator(p),
+        "notes": p.get("notes"),
     }
 
 
@@ -147,7 +167,17 @@ def _citation(source_id: str, c: dict[str, Any]) -> Row:
         "qualifier": c.get("qualifier"),
         **_locator(c),
         "relays_source_id": c.get("relays"),
+        "origin": c.get("origin"),
         "notes": c.get("notes"),
+    }
+
+
+def _disagreement(d: dict[str, Any]) -> Row:
+    return {
+        "observation_id": d["observation"],
+        "other_observation_id": d["other"],
+        "reason": d["reason"],
+        "notes": d.get("notes"),
     }
 
 
@@ -157,10 +187,13 @@ def _event(source_id: str, e: dict[str, Any]) -> Row:
         "event_id": e["id"],
         "date": date,
         "date_precision": precision,
+        # A date is the source's unless the maintainers say part of it is their reading.
+        "date_inferred": e.get("date_inferred", False),
         "event_type": e["event_type"],
         "description": e["description"],
         "source_id": source_id,
         **_locator(e),
+        "notes": e.get("notes"),
     }
 
 

@@ -125,14 +125,101 @@ SUITES: tuple[Suite, ...] = (
                         "period_start",
                         "period_end",
                         "as_of",
+                        # Set only on observations whose every pair is declared disputed.
+                        "dispute_key",
                     ]
                 },
                 "observation {observation_id} repeats the fact of row {same_fact_row}: indicator "
                 "{indicator_id}, geography {geography}, period {period_start} to {period_end}, as "
-                "of {as_of}. One fact is one observation: add a citation of it instead",
+                "of {as_of}. One fact is one observation: add a citation of it instead (or, if "
+                "the sources disagree on it, declare each pair disputed in disagreements)",
             ),
         ),
-        "No two observations state the same fact.",
+        "No two observations state the same fact, except pairs declared disputed.",
+    ),
+    Suite(
+        "observation_agreements",
+        "observations",
+        (
+            Expect(
+                "observations-agree",
+                "observation_id",
+                "ExpectColumnValuesToBeNull",
+                {"column": "disagrees_with"},
+                "observation {observation_id} ({reading}, from {sources}) disagrees with "
+                "{disagrees_with}: figures of one indicator, geography and period whose bounds "
+                "do not overlap. Correct the figure, or declare the pair in disagreements with "
+                "its reason (different_as_of, superseded or disputed)",
+            ),
+            Expect(
+                "disputed-has-reason",
+                "status",
+                "ExpectColumnValuesToBeNull",
+                {"column": "reasonless_dispute"},
+                "observation {observation_id} is disputed and has no status_reason: say why",
+            ),
+        ),
+        "Figures of one fact from any sources agree within their bounds, or their disagreement "
+        "is declared; a disputed figure says why.",
+    ),
+    Suite(
+        "disagreement_reasons",
+        "disagreements",
+        (
+            Expect(
+                "disagreement-reason-holds",
+                "reason",
+                "ExpectColumnValuesToBeNull",
+                {"column": "problem"},
+                "the declaration of {observation_id} against {other_observation_id}: {problem}",
+            ),
+        ),
+        "Each declared disagreement is between figures of one fact, for a reason that holds.",
+    ),
+    Suite(
+        "relay_chains",
+        "citations",
+        (
+            Expect(
+                "relay-chain-acyclic",
+                "relays_source_id",
+                "ExpectColumnValuesToBeNull",
+                {"column": "relay_cycle"},
+                "citation {citation_id} of {source_id} relays {relays_source_id}, and the relays "
+                "of this fact come back to {source_id} ({relay_cycle}): a relay chain must end "
+                "at a source that gives the figure",
+            ),
+        ),
+        "Relays of a fact lead to a source that gives it, never round in a circle.",
+    ),
+    Suite(
+        "provision_statements",
+        "provision_citations",
+        (
+            Expect(
+                "provision-matches-citations",
+                "stated_value",
+                "ExpectColumnValuesToBeNull",
+                {"column": "problem"},
+                "{source_id} {problem} (provision {provision_id})",
+            ),
+        ),
+        "Each source's statement of a part of a legal provision is what the provision records.",
+    ),
+    Suite(
+        "provision_credits",
+        "legal_provisions",
+        (
+            Expect(
+                "provision-part-cited",
+                "provision_id",
+                "ExpectColumnValuesToBeNull",
+                {"column": "uncited"},
+                "provision {provision_id} records {uncited}, which no source states: add the "
+                "provision citation of the source that gives it",
+            ),
+        ),
+        "Each recorded part of a legal provision is credited to a source that states it.",
     ),
     Suite(
         "citation_statements",
@@ -186,8 +273,8 @@ SUITES: tuple[Suite, ...] = (
                 "source_id",
                 "ExpectColumnValuesToBeBetween",
                 {"column": "reference_count", "min_value": 1},
-                "source {source_id} is cited by no citation (nor relayed by one), event or legal "
-                "provision",
+                "source {source_id} is cited by no citation (nor relayed by one), event or "
+                "provision citation",
             ),
         ),
         "Every source is cited.",

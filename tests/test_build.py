@@ -145,7 +145,7 @@ def test_a_withdrawn_fact_stays_with_its_status_and_reason(seeds, tmp_path, tool
             (tmp_path / "out" / "data" / "observations.csv").open(encoding="utf-8", newline="")
         )
     }
-    assert len(rows) == 6  # a tombstone, not a deletion
+    assert len(rows) == 11  # a tombstone, not a deletion
     tombstone = rows.pop("kz_cases_opened_mercenarism_2025")
     assert tombstone["status"] == "withdrawn"
     assert tombstone["status_reason"] == "Counted twice in the source."
@@ -201,7 +201,7 @@ DOC000 = "sources/doc000.yaml"
             "codebook.yaml",
             'as_of: "2025-07"',
             "as_of: 2025-07-01",
-            ["observations[4] (kz_nationals_listed_2025_07).as_of"],
+            ["observations[8] (kz_nationals_listed_2025_07).as_of"],
         ),
         (
             "codebook.yaml",
@@ -215,7 +215,7 @@ DOC000 = "sources/doc000.yaml"
             "codebook.yaml",
             "    measure: stock\n",
             "    measure: stock\n    unti: x\n",
-            ["indicators[4] (nationals_listed_as_fighters)", "unti"],
+            ["indicators[5] (criminal_cases_under_investigation)", "unti"],
         ),
         (
             DOC000,
@@ -230,9 +230,15 @@ DOC000 = "sources/doc000.yaml"
             ["observations[2] (kz_cases_opened_mercenarism_2025)", "status_reason"],
         ),
         (
+            "codebook.yaml",
+            "    primary_citation: doc000_cases_28\n",
+            "    primary_citation: doc000_cases_28\n    status: disputed\n",
+            ["observations[2] (kz_cases_opened_mercenarism_2025)", "status_reason"],
+        ),
+        (
             DOC000,
-            "    quote: has opened",  # the quote becomes a note: no quote left
-            "    notes: has opened",
+            "    quote: around 700 criminal",  # the quote becomes a note: no quote left
+            "    notes: around 700 criminal",
             ["doc000_cases_around_700", "needs its quote"],
         ),
         (
@@ -245,7 +251,57 @@ DOC000 = "sources/doc000.yaml"
             "codebook.yaml",
             "max_imprisonment_years: 9",
             "max_imprisonment_years: 10",
-            ["kz_cc_participation_foreign_conflict", "does not carry the max_imprisonment_years"],
+            [
+                "provision_citations[0] (kz_cc_participation_foreign_conflict."
+                "max_imprisonment_years): states max_imprisonment_years 'nine', not the "
+                "provision's 10"
+            ],
+        ),
+        (
+            DOC000,
+            "    stated_value: nine\n",
+            "    stated_value: ten\n",
+            ["provision_citations[0]", "does not carry the stated_value 'ten'"],
+        ),
+        (
+            "codebook.yaml",
+            "    min_imprisonment_years: 5\n",
+            "    min_imprisonment_years: 5\n    confiscation: true\n",
+            [
+                "legal_provisions[0] (kz_cc_participation_foreign_conflict).confiscation",
+                "no source states it",
+            ],
+        ),
+        (
+            "sources/united24_2025_12.yaml",
+            "    relays: mediazona_2025_12_30\n",
+            "    relays: united24_2025_12\n",
+            [
+                "united24_2025_12.yaml",
+                "citations[0] (united24_2025_12_cases_around_700)",
+                "round in a circle (united24_2025_12 -> united24_2025_12)",
+            ],
+        ),
+        (
+            "codebook.yaml",
+            "disagreements: []",
+            "disagreements: [{observation: kz_cases_opened_2025, other: kz_nope, "
+            "reason: disputed}]",
+            ["disagreements[0] (kz_cases_opened_2025, kz_nope)", "unknown observation 'kz_nope'"],
+        ),
+        (
+            "codebook.yaml",
+            "disagreements: []",
+            "disagreements: [{observation: kz_cases_opened_2025, other: kz_cases_opened_2025, "
+            "reason: superseded}]",
+            ["disagreements[0]", "cannot disagree with itself"],
+        ),
+        (
+            "codebook.yaml",
+            "disagreements: []",
+            "disagreements: [{observation: kz_cases_opened_2025, other: kz_cases_opened_2025, "
+            "reason: later}]",
+            ["disagreements[0].reason", "'later' is not one of"],
         ),
         (
             DOC000,
@@ -311,7 +367,7 @@ RELATION = "    parent: criminal_cases_opened\n    parent_relation: inferred\n"
         (
             "    measure: stock\n",
             "    measure: stock\n    components_exhaustive: false\n",
-            ["indicators[4] (nationals_listed_as_fighters)", "no indicator is a component"],
+            ["indicators[5] (criminal_cases_under_investigation)", "no indicator is a component"],
         ),
     ],
 )

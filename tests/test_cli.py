@@ -16,7 +16,17 @@ def test_version(runner):
 def test_help_lists_the_commands(runner):
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("build", "validate", "dictionary", "extract", "diff", "release", "keygen"):
+    commands = (
+        "build",
+        "validate",
+        "dictionary",
+        "extract",
+        "diff",
+        "release",
+        "keygen",
+        "sources",
+    )
+    for command in commands:
         assert command in result.stdout
 
 
@@ -31,7 +41,7 @@ def test_build_command_reports_rows(runner, tools, tmp_path):
         app, ["build", "--seeds", str(tools.repo / "seeds"), "--out", str(tmp_path / "out")]
     )
     assert result.exit_code == 0, result.output
-    assert "observations 6" in result.stdout
+    assert "observations 11" in result.stdout
     assert (tmp_path / "out" / "datapackage.json").is_file()
 
 

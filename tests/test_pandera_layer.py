@@ -147,7 +147,7 @@ def test_a_renamed_column_leaves_its_rules_to_the_header_finding(package) -> Non
 
 def test_an_unreadable_csv_is_a_finding_not_a_crash(package) -> None:
     package.write_bytes(
-        "events", package.csv_path("events").read_bytes() + b"a,b,c,d,e,f,g,h,i,j\n"
+        "events", package.csv_path("events").read_bytes() + b"a,b,c,d,e,f,g,h,i,j,k,l\n"
     )
     assert [f[:3] for f in found(package)] == [("csv-unreadable", "events", None)]
     package.write_bytes("events", package.csv_path("events").read_bytes()[:-20] + b"\xff\xfe\n")

@@ -23,7 +23,7 @@ LOCATOR = ("source_id", "quote", "locator_start", "locator_end")
 # The resources whose rows point into a document, and the field each row's quote must carry.
 CARRIED: dict[str, tuple[str | None, Callable[[str, str, str], str | None] | None]] = {
     "citations": ("stated_value", quote_values.value_problem),
-    "legal_provisions": ("max_imprisonment_years", quote_values.value_problem),
+    "provision_citations": ("stated_value", quote_values.value_problem),
     "events": ("date", quote_values.date_problem),
     "non_figures": (None, None),
 }
@@ -42,7 +42,7 @@ NO_MARKS = ", so whether every number of a document is mapped or marked was not 
 
 @dataclass(frozen=True)
 class Statement:
-    """A row that points into its source's document: a citation, event, legal provision or
+    """A row that points into its source's document: a citation, event, provision citation or
     non-figure. `start` and `end` are None when the locator is empty or not an integer."""
 
     table: Table
