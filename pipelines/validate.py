@@ -68,8 +68,12 @@ def validate(
         raise CannotRun(f"{documents}: no such documents folder")
     if public_key is not None and not Path(public_key).is_file():
         raise CannotRun(f"{public_key}: no such public key file")
-    if expect_sha256 is not None and not _SHA256.fullmatch(expect_sha256.lower()):
-        raise CannotRun(f"--expect-sha256 {expect_sha256!r} is not a sha256 (64 hex digits)")
+    if expect_sha256 is not None:
+        # As releases/index.json writes it ("sha256:<hex>") or bare.
+        digest = expect_sha256.lower().removeprefix("sha256:")
+        if not _SHA256.fullmatch(digest):
+            raise CannotRun(f"--expect-sha256 {expect_sha256!r} is not a sha256 (64 hex digits)")
+        expect_sha256 = digest
     if engine not in ENGINES:
         raise CannotRun(f"unknown engine {engine!r} (engines: {', '.join(ENGINES)})")
     try:

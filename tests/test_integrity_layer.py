@@ -113,9 +113,13 @@ def test_a_key_asks_for_a_signature(unvalidated, runner, package, keys, tmp_path
     assert code == 1 and integrity(report)[0][:2] == ("signature-missing", "error")
 
 
-def test_expect_sha256_pins_the_checksum_file_of_a_folder(released) -> None:
+def test_expect_sha256_pins_the_checksum_file_of_a_folder(released, signed) -> None:
     digest = sha256(released / "SHA256SUMS")
     assert run(str(released), "--expect-sha256", digest)[0] == 0
+    # As the releases index writes it.
+    index = json.loads((signed.parent / "index.json").read_text(encoding="utf-8"))
+    assert index["releases"][0]["sha256sums"] == f"sha256:{digest}"
+    assert run(str(released), "--expect-sha256", f"sha256:{digest}")[0] == 0
     code, report = run(str(released), "--expect-sha256", "0" * 64)
     assert code == 1 and integrity(report)[0][0] == "expected-sha256"
 
