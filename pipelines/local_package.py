@@ -6,12 +6,12 @@ folders, removed when the block ends, whatever happens."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kzdata.pipelines import remote, safe_zip
+from kzdata.pipelines.package_reader import file_sha256
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def local_package(
     path = Path(text)
     # By its bytes, whatever its name; and by its name: a broken zip is refused as an archive.
     if path.is_file() and (safe_zip.is_zip(path) or path.suffix.lower() == ".zip"):
-        received = Downloaded("zip", _sha256(path))
+        received = Downloaded("zip", file_sha256(path))
         with safe_zip.extracted(path, zip_limits) as folder:
             yield LocalPackage(folder, text, received)
         return
@@ -76,11 +76,3 @@ def _url_root(url: str) -> str:
     if base.lower().endswith(".json"):
         return base.rsplit("/", 1)[0]
     return base
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -207,41 +207,44 @@ def _fetch_package(
         return result
     plans = _plan(descriptor, first.final_url, options)
     for planned in plans:
-        target = folder / planned.local
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CannotRun(f"cannot make a folder for {planned.local!r}: {exc.strerror}") from None
-        try:
-            got = _get(planned.url, target, options)
-        except remote_http.HttpStatus as exc:
-            if exc.status not in GONE:
-                raise
-            result.missing.append(Missing(planned.url, planned.local, exc.status))
-            continue
-        result.downloads.append(
-            Download("resource", planned.url, got.final_url, planned.local, got.bytes, got.sha256)
-        )
+        _fetch_into(result, "resource", planned, folder, options)
     if release_marker.is_release(descriptor):
         # A release is verified by the checksum file (and signature) beside its descriptor.
         for name in (release_marker.CHECKSUMS, release_marker.SIGNATURE):
             planned = remote_paths.plan(name, first.final_url, False)
-            try:
-                got = _get(planned.url, folder / planned.local, options)
-            except remote_http.HttpStatus as exc:
-                if exc.status not in GONE:
-                    raise
-                result.missing.append(Missing(planned.url, planned.local, exc.status))
-                continue
-            result.downloads.append(
-                Download("checksums", planned.url, got.final_url, name, got.bytes, got.sha256)
-            )
+            _fetch_into(result, "checksums", planned, folder, options)
     result.rewritten = {p.url: p.local for p in plans if p.rewrite}
     if result.rewritten:
         (folder / DESCRIPTOR).write_text(
             json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8"
         )
     return result
+
+
+def _fetch_into(
+    result: FetchedPackage,
+    kind: Literal["resource", "checksums"],
+    planned: remote_paths.Planned,
+    folder: Path,
+    options: FetchOptions,
+) -> None:
+    """Fetch one planned file into `folder`, recording it, or recording it missing when the
+    server says it is gone (the validator then reports the missing file)."""
+    target = folder / planned.local
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CannotRun(f"cannot make a folder for {planned.local!r}: {exc.strerror}") from None
+    try:
+        got = _get(planned.url, target, options)
+    except remote_http.HttpStatus as exc:
+        if exc.status not in GONE:
+            raise
+        result.missing.append(Missing(planned.url, planned.local, exc.status))
+        return
+    result.downloads.append(
+        Download(kind, planned.url, got.final_url, planned.local, got.bytes, got.sha256)
+    )
 
 
 def _read_descriptor(path: Path) -> dict[str, Any] | None:

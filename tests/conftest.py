@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -187,6 +188,16 @@ def signed(unvalidated, runner, package, tmp_path, keys):
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     return tmp_path / "r" / "1.0.0"
+
+
+@pytest.fixture
+def private_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Temporary folders are made here, during the test; none may be left behind."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    assert list(folder.iterdir()) == [], "a temporary folder was left behind"
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import hashlib
 import json
 import shutil
 import socket
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
@@ -33,14 +32,8 @@ def package_tree(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(autouse=True)
-def temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Temporary folders are made here; none may be left behind."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    yield folder
-    assert list(folder.iterdir()) == [], "a temporary folder was left behind"
+# Every temporary folder is made in one place, and none may be left behind.
+pytestmark = pytest.mark.usefixtures("private_temp")
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +14,8 @@ from typer.testing import CliRunner
 
 from kzdata.cli.main import app
 
-
-@pytest.fixture(autouse=True)
-def temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Temporary copies are made here; none may be left behind."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    yield folder
-    assert list(folder.iterdir()) == [], "a temporary copy was left behind"
+# Every temporary folder is made in one place, and none may be left behind.
+pytestmark = pytest.mark.usefixtures("private_temp")
 
 
 def run(*args: str) -> tuple[int, str]:
