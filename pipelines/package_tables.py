@@ -66,6 +66,11 @@ class PackageTables:
                 if name not in needs and name not in self._resources:
                     continue
                 return table
+            absent = [c for c in optional.get(name, {}) if c not in table.columns]
+            if absent and name not in needs:
+                # An optional table without its columns (an empty file, a renamed header) is
+                # read as no table: the header is the frictionless layer's finding.
+                continue
             columns = dict(optional.get(name, {}))
             for column, kind in needs.get(name, {}).items():
                 if column not in table.columns:
@@ -77,5 +82,8 @@ class PackageTables:
                 c for c, k in columns.items() if c in table.columns and kinds[k](table[c].dtype)
             ]
             marks = [invalid_column(c) for c in read if invalid_column(c) in table.columns]
-            got[name] = table.select(ROW, *read, *marks)
+            # An optional column the table lacks, or holds with the wrong kind of value, reads
+            # as empty, so that no frame meets a column it cannot find.
+            empty = [pl.lit(None).alias(c) for c in optional.get(name, {}) if c not in read]
+            got[name] = table.select(ROW, *read, *marks, *empty)
         return got

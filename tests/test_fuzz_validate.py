@@ -1,0 +1,108 @@
+"""Hostile and broken copies of the shipped package, made by hypothesis: whatever is changed
+(cells, headers, descriptor values and types, raw bytes, truncation), `kzdata validate` ends
+with exit 0, 1 or 2 (never 3, never an uncaught exception), and every finding names the file
+it is in. More examples: KZDATA_FUZZ_EXAMPLES=500 python -m pytest tests/test_fuzz_validate.py"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from kzdata.cli.main import app
+
+SHIPPED = Path(__file__).resolve().parents[1] / "datapackage"
+EXAMPLES = int(os.environ.get("KZDATA_FUZZ_EXAMPLES", "40"))
+RESOURCES = sorted(p.name for p in (SHIPPED / "data").glob("*.csv"))
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _edit_cell(data: st.DataObject, folder: Path) -> None:
+    path = folder / "data" / data.draw(st.sampled_from(RESOURCES))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = data.draw(st.integers(0, max(0, len(lines) - 2)))
+    cells = lines[at].split(",")
+    cells[data.draw(st.integers(0, len(cells) - 1))] = data.draw(st.text(max_size=30))
+    lines[at] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _raw_bytes(data: st.DataObject, folder: Path) -> None:
+    path = folder / data.draw(
+        st.sampled_from([f"data/{r}" for r in RESOURCES] + ["datapackage.json"])
+    )
+    content = path.read_bytes()
+    at = data.draw(st.integers(0, len(content)))
+    if data.draw(st.booleans()):
+        path.write_bytes(content[:at])  # truncated
+    else:
+        path.write_bytes(
+            content[:at] + data.draw(st.binary(min_size=1, max_size=20)) + content[at:]
+        )
+
+
+def _descriptor_value(data: st.DataObject, folder: Path) -> None:
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    node = descriptor
+    # Walk down a few levels of the descriptor, then replace or delete what is there.
+    for _ in range(data.draw(st.integers(0, 5))):
+        children = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        children = [(k, v) for k, v in children if isinstance(v, dict | list) and v]
+        if not children:
+            break
+        node = data.draw(st.sampled_from(children))[1]
+    if isinstance(node, dict) and node:
+        key = data.draw(st.sampled_from(sorted(node)))
+        if data.draw(st.booleans()):
+            del node[key]
+        else:
+            node[key] = data.draw(json_values)
+    elif isinstance(node, list) and node:
+        node[data.draw(st.integers(0, len(node) - 1))] = data.draw(json_values)
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+MUTATIONS = [_edit_cell, _raw_bytes, _descriptor_value]
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data())
+def test_validate_never_crashes_and_names_the_file(data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(shutil.copytree(SHIPPED, Path(tmp) / "pkg"))
+        for _ in range(data.draw(st.integers(1, 3))):
+            data.draw(st.sampled_from(MUTATIONS))(data, folder)
+        result = CliRunner().invoke(app, ["validate", str(folder), "--format", "json"])
+        assert result.exit_code in (0, 1, 2), result.output
+        if result.exit_code == 2:
+            return  # could not run: said on stderr, no report
+        report = json.loads(result.stdout)
+        for finding in report["findings"]:
+            assert finding["path"] or finding["resource"], finding
+
+
+def test_an_emptied_table_is_a_finding_not_a_crash(package) -> None:
+    # Found by the test above: an empty `disagreements` file crashed a cross-table rule.
+    package.csv_path("disagreements").write_bytes(b"")
+    result = CliRunner().invoke(app, ["validate", str(package), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert "internal-error" not in rules and "source-error" in rules
