@@ -12,15 +12,7 @@ from kzdata.schemas.cross_column_rules import earliest_day, latest_day
 
 def indicator_coverage(t: Tables) -> pl.DataFrame:
     """Each indicator with the number of observations of it."""
-    counts = t["observations"].group_by("indicator_id").agg(pl.len().alias("observation_count"))
-    return (
-        t["indicators"]
-        .filter(pl.col("indicator_id").is_not_null())
-        .select(ROW, "indicator_id")
-        .join(counts, on="indicator_id", how="left")
-        .with_columns(pl.col("observation_count").fill_null(0))
-        .sort(ROW)
-    )
+    return _counted(t["indicators"], "indicator_id", t["observations"], "observation_count")
 
 
 # Where a source may be cited from: resource -> columns naming a source.
@@ -41,13 +33,18 @@ def source_references(t: Tables) -> pl.DataFrame:
         for column in columns
         if column in t[name].columns
     ]
-    counts = pl.concat(named).group_by("source_id").agg(pl.len().alias("reference_count"))
+    return _counted(t["sources"], "source_id", pl.concat(named), "reference_count")
+
+
+def _counted(listed: pl.DataFrame, key: str, referring: pl.DataFrame, count: str) -> pl.DataFrame:
+    """Each row of `listed` that has a `key`, with the number of `referring` rows naming it
+    (0 for none), in the listed table's order."""
+    counts = referring.group_by(key).agg(pl.len().alias(count))
     return (
-        t["sources"]
-        .filter(pl.col("source_id").is_not_null())
-        .select(ROW, "source_id")
-        .join(counts, on="source_id", how="left")
-        .with_columns(pl.col("reference_count").fill_null(0))
+        listed.filter(pl.col(key).is_not_null())
+        .select(ROW, key)
+        .join(counts, on=key, how="left")
+        .with_columns(pl.col(count).fill_null(0))
         .sort(ROW)
     )
 

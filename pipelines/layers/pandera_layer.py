@@ -15,12 +15,6 @@ if TYPE_CHECKING:
     from pandera.errors import SchemaErrors
 
 LAYER = "pandera"
-# pandera's names for header problems (a failure case there is a column name, not a cell).
-HEADER_MESSAGES = {
-    "column_in_dataframe": "the schema's field {} is not a column of the CSV",
-    "column_in_schema": "the CSV column {} is not a field of the schema",
-    "column_ordered": "the CSV column {} is out of the schema's field order",
-}
 
 
 def check(target: Target, limit: int) -> list[LayerItem]:
@@ -84,24 +78,13 @@ def _findings(
             raise RuntimeError(
                 f"pandera check {error.check} on {error.column_name} failed: {error}"
             )
-    first_row, header_row = (2, 1) if header else (1, None)
+    first_row = 2 if header else 1
     findings: list[LayerItem] = []
     groups = exc.failure_cases.group_by(["column", "check", "check_number"], maintain_order=True)
     for (column, rule, number), cases in groups:
-        if column is None or number is None:  # a header problem: the case names a column
-            for name in cases["failure_case"]:
-                message = HEADER_MESSAGES.get(rule, f"{rule}: {{}}").format(repr(name))
-                findings.append(
-                    Finding(
-                        LAYER,
-                        rule,
-                        message,
-                        row=header_row,
-                        field=name if column is None else column,
-                        **where,
-                    )
-                )
-            continue
+        if column is None or number is None:
+            # The schema holds only row rules (no header or column checks): a bug if not.
+            raise RuntimeError(f"pandera failure {rule!r} is not a row rule's")
         check = schema.columns[column].checks[number]
         context = check.statistics.get("context", [])
         if cases.height > limit:
