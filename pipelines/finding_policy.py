@@ -9,7 +9,7 @@ import json
 from dataclasses import replace
 
 from kzdata.pipelines.finding import INTERNAL_RULE, Finding
-from kzdata.schemas.severities import Severities
+from kzdata.pipelines.severities import Severities
 
 MASK = "***"
 # Characters of a cell's value a finding quotes, and of a message; the rest is cut.

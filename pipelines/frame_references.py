@@ -7,7 +7,7 @@ import polars as pl
 
 from kzdata.pipelines.frame_spec import Tables
 from kzdata.pipelines.typed_table import ROW, first_per_key
-from kzdata.schemas.cross_column_rules import earliest_day, latest_day
+from kzdata.pipelines.row_rules import earliest_day, latest_day
 
 
 def indicator_coverage(t: Tables) -> pl.DataFrame:

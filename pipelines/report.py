@@ -15,7 +15,7 @@ from kzdata.pipelines.finding import (
     NotChecked,
     Omitted,
 )
-from kzdata.schemas.severities import Severities, declared
+from kzdata.pipelines.severities import Severities, declared
 
 if TYPE_CHECKING:
     from kzdata.pipelines.formats.locations import Locator

@@ -21,7 +21,7 @@ from kzdata.pipelines.local_package import local_package
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
 from kzdata.pipelines.table_engine.choice import ENGINES
 from kzdata.pipelines.target import Target, open_target
-from kzdata.schemas.severities import Severities
+from kzdata.pipelines.severities import Severities
 
 # A layer reads the opened target and keeps at most `limit` findings per rule and resource,
 # counting the rest as Omitted, so that its memory is bounded by the limit, not by the data.

@@ -7,8 +7,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from kzdata.schemas.cell_types import SchemaCompileError, cell_type, missing_to_null
-from kzdata.schemas.pandera_compiler import compile_schema
+from kzdata.pipelines.cell_types import SchemaCompileError, cell_type, missing_to_null
+from kzdata.pipelines.pandera_compiler import compile_schema
 
 
 def not_of_type(field: dict, cells: list[str | None]) -> list[str | None]:
@@ -145,7 +145,7 @@ def test_a_malformed_table_schema_is_a_compile_error(table_schema: dict) -> None
 
 def test_the_schema_holds_only_the_row_rules() -> None:
     from kzdata.schemas import table_schema
-    from kzdata.schemas.cross_column_rules import rules_for
+    from kzdata.pipelines.row_rules import rules_for
 
     schema = compile_schema(table_schema("observations"))
     checks = {check.name for column in schema.columns.values() for check in column.checks}

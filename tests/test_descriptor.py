@@ -12,7 +12,7 @@ import pytest
 from kzdata.cli.main import app
 from kzdata.pipelines import descriptor_profile
 from kzdata.pipelines.descriptor_places import Places
-from kzdata.schemas.severities import declared
+from kzdata.pipelines.severities import declared
 
 V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from kzdata.cli.main import app
 from kzdata.pipelines.report import Finding, Report
 from kzdata.pipelines.validate import validate
-from kzdata.schemas import severities
+from kzdata.pipelines import severities
 
 LAYER_NAMES = [
     "frictionless",

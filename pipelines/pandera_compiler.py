@@ -21,14 +21,14 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from kzdata.schemas.cell_types import (
+from kzdata.pipelines.cell_types import (
     CellType,
     SchemaCompileError,
     cell_type,
     missing_to_null,
     table_fields,
 )
-from kzdata.schemas.cross_column_rules import CrossColumnRule, rules_for
+from kzdata.pipelines.row_rules import CrossColumnRule, rules_for
 
 __all__ = ["SchemaCompileError", "compile_schema", "missing_to_null"]
 

@@ -10,7 +10,9 @@ from typing import Any
 
 import yaml
 
-SEVERITIES_YAML = Path(__file__).parent / "severities.yaml"
+from kzdata.schemas import HERE
+
+SEVERITIES_YAML = HERE / "severities.yaml"
 LEVELS = ("error", "warning")
 
 
