@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 
 from kzdata.pipelines.frame_spec import Tables
-from kzdata.pipelines.typed_table import ROW, first_per_key, readable
 from kzdata.pipelines.row_rules import earliest_day, latest_day
+from kzdata.pipelines.typed_table import ROW, first_per_key, readable
 
 FACT = ["geography", "period_start", "period_end"]
 

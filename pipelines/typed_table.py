@@ -14,9 +14,9 @@ from typing import Any
 
 import polars as pl
 
+from kzdata.pipelines.cell_types import SchemaCompileError, cell_type, missing_to_null, table_fields
 from kzdata.pipelines.csv_frame import UnreadableCsv, read_text_columns
 from kzdata.pipelines.target import UnreadablePart, descriptor_part
-from kzdata.pipelines.cell_types import SchemaCompileError, cell_type, missing_to_null, table_fields
 
 # The row's number as frictionless numbers rows (the header is row 1), in every frame.
 ROW = "__row"

@@ -19,9 +19,9 @@ from kzdata.pipelines.layers import (
 )
 from kzdata.pipelines.local_package import local_package
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
+from kzdata.pipelines.severities import Severities
 from kzdata.pipelines.table_engine.choice import ENGINES
 from kzdata.pipelines.target import Target, open_target
-from kzdata.pipelines.severities import Severities
 
 # A layer reads the opened target and keeps at most `limit` findings per rule and resource,
 # counting the rest as Omitted, so that its memory is bounded by the limit, not by the data.

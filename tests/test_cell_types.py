@@ -144,8 +144,8 @@ def test_a_malformed_table_schema_is_a_compile_error(table_schema: dict) -> None
 
 
 def test_the_schema_holds_only_the_row_rules() -> None:
-    from kzdata.schemas import table_schema
     from kzdata.pipelines.row_rules import rules_for
+    from kzdata.schemas import table_schema
 
     schema = compile_schema(table_schema("observations"))
     checks = {check.name for column in schema.columns.values() for check in column.checks}

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from pandera.errors import SchemaErrors
 
-from kzdata.pipelines.row_rules import earliest_day, latest_day, rules_for
 from kzdata.pipelines.pandera_compiler import compile_schema
+from kzdata.pipelines.row_rules import earliest_day, latest_day, rules_for
 
 BOUNDS_FIELDS = [
     {"name": "value", "type": "integer"},

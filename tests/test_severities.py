@@ -10,9 +10,9 @@ import yaml
 from typer.testing import CliRunner
 
 from kzdata.cli.main import app
+from kzdata.pipelines import severities
 from kzdata.pipelines.report import Finding, Report
 from kzdata.pipelines.validate import validate
-from kzdata.pipelines import severities
 
 LAYER_NAMES = [
     "frictionless",

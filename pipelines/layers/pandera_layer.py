@@ -37,7 +37,11 @@ def _check_resource(resource: dict[str, Any], base: Path, limit: int) -> list[La
     from pandera.errors import SchemaErrors
 
     from kzdata.pipelines.csv_frame import UnreadableCsv, read_text_columns
-    from kzdata.pipelines.pandera_compiler import SchemaCompileError, compile_schema, missing_to_null
+    from kzdata.pipelines.pandera_compiler import (
+        SchemaCompileError,
+        compile_schema,
+        missing_to_null,
+    )
 
     where = {"resource": resource.get("name"), "path": resource["path"]}
     try:
