@@ -27,9 +27,9 @@ app.command("sources")(exit_codes(sources.sources))
 
 def _print_version(value: bool) -> None:
     if value:
-        from kzdata import __version__
+        from kzdata.pipelines.version import VERSION
 
-        typer.echo(f"kzdata {__version__}")
+        typer.echo(f"kzdata {VERSION}")
         raise typer.Exit()
 
 

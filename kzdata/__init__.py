@@ -9,7 +9,6 @@ lazy, so `import kzdata` stays cheap.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,12 +18,9 @@ if TYPE_CHECKING:
     from kzdata.pipelines.build import BuildResult
     from kzdata.pipelines.report import Report
 
-try:
-    __version__ = version("kzdata")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+from kzdata.pipelines.version import VERSION as __version__
 
-__all__ = ["build", "load", "package_path", "validate"]
+__all__ = ["__version__", "build", "load", "package_path", "validate"]
 
 
 def build(seeds: str | Path = "seeds", out: str | Path = "datapackage") -> BuildResult:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from kzdata import __version__
 from kzdata.pipelines.errors import CannotRun, KzdataError
+from kzdata.pipelines.version import VERSION
 
 CONNECT_TIMEOUT = 30.0  # seconds to open the connection (and the TLS handshake)
 READ_TIMEOUT = 30.0  # seconds to wait for any one read from the server
@@ -148,7 +148,7 @@ def _response(
             connection.request(
                 "GET",
                 target,
-                headers={"User-Agent": f"kzdata/{__version__}", "Connection": "close"},
+                headers={"User-Agent": f"kzdata/{VERSION}", "Connection": "close"},
             )
             response = connection.getresponse()
         except (OSError, http.client.HTTPException) as exc:

@@ -1,4 +1,5 @@
-"""The rule severities declared in severities.yaml, and which rules are privacy rules."""
+"""The rule severities: each rule's default from the catalogue (schemas/rules.yaml), what
+severities.yaml changes of it, and which rules are privacy rules."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from typing import Any
 
 import yaml
 
+from kzdata.pipelines.rule_catalogue import LEVELS, Catalogue, catalogue
 from kzdata.schemas import HERE
 
 SEVERITIES_YAML = HERE / "severities.yaml"
-LEVELS = ("error", "warning")
 
 
 class SeverityDeclarationError(ValueError):
@@ -22,24 +23,32 @@ class SeverityDeclarationError(ValueError):
 
 @dataclass(frozen=True)
 class LayerSeverities:
-    default: str
+    """What severities.yaml declares for one layer; `default` None keeps the catalogue's."""
+
+    default: str | None = None
     rules: Mapping[str, str] = field(default_factory=dict)
     privacy: bool = False
 
 
 @dataclass(frozen=True)
 class Severities:
-    """The declaration: a severity for every (layer, rule), and which rules are privacy rules."""
+    """The declaration: a severity for every (layer, rule), and which rules are privacy rules.
+    `default` is for a rule the catalogue does not know (a test keeps there being none)."""
 
     default: str
     layers: Mapping[str, LayerSeverities]
+    rules: Catalogue = field(default_factory=catalogue, compare=False)
 
     def severity(self, layer: str, rule: str) -> str:
-        """'error' or 'warning' for a finding of `rule` in `layer`."""
-        declared = self.layers.get(layer)
-        if declared is None:
-            return self.default
-        return declared.rules.get(rule, declared.default)
+        """'error' or 'warning' for a finding of `rule` in `layer`: severities.yaml's rule,
+        else its layer default, else the catalogue's severity."""
+        declared = self.layers.get(layer, LayerSeverities())
+        if rule in declared.rules:
+            return declared.rules[rule]
+        if declared.default is not None:
+            return declared.default
+        known = self.rules.get(layer, rule)
+        return known.severity if known is not None else self.default
 
     def is_privacy(self, layer: str, rule: str) -> bool:
         """Whether findings of `rule` in `layer` may carry personal data (their values are
@@ -72,10 +81,20 @@ def _parse(data: Any) -> Severities:
     layers = data.get("layers") or {}
     if not isinstance(layers, dict):
         raise SeverityDeclarationError("'layers' is a mapping of layer name to its severities")
-    return Severities(
-        default=_level(data.get("default"), "default"),
-        layers={str(name): _layer(str(name), spec) for name, spec in layers.items()},
-    )
+    declared = {str(name): _layer(str(name), spec) for name, spec in layers.items()}
+    rules = catalogue()
+    for name, layer in declared.items():
+        # A name the catalogue does not know is a typo that would silently change nothing.
+        if not layer.privacy and name not in rules.layers:
+            known = ", ".join(rules.layers)
+            raise SeverityDeclarationError(f"layers.{name}: no such layer (the layers: {known})")
+        for rule in layer.rules:
+            if not rules.knows(name, rule):
+                raise SeverityDeclarationError(
+                    f"layers.{name}.rules.{rule}: no such rule of layer {name} in "
+                    "schemas/rules.yaml"
+                )
+    return Severities(default=_level(data.get("default"), "default"), layers=declared)
 
 
 def _layer(name: str, spec: Any) -> LayerSeverities:
@@ -89,7 +108,9 @@ def _layer(name: str, spec: Any) -> LayerSeverities:
     if not isinstance(privacy, bool):
         raise SeverityDeclarationError(f"{where}.privacy: true or false")
     layer = LayerSeverities(
-        default=_level(spec.get("default"), f"{where}.default"),
+        default=None
+        if spec.get("default") is None
+        else _level(spec["default"], f"{where}.default"),
         rules={str(rule): _level(level, f"{where}.rules.{rule}") for rule, level in rules.items()},
         privacy=privacy,
     )

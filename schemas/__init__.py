@@ -14,6 +14,7 @@ TABLES_DIR = HERE / "tables"
 QUALIFIERS_CSV = HERE / "qualifiers.csv"
 SEED_FILES_SCHEMA = HERE / "seed_files.json"
 NUMBER_WORDS_YAML = HERE / "number_words.yaml"
+RULES_YAML = HERE / "rules.yaml"
 
 
 @cache

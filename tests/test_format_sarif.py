@@ -7,13 +7,17 @@ sarif-pydantic and pydantic-sarif were checked), so the required structure is ch
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import unquote
 
+import yaml
 from typer.testing import CliRunner
 
 from kzdata.cli.main import app
 from kzdata.pipelines import validate as validate_module
 from kzdata.pipelines.report import Finding
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def run_sarif(*args: str) -> tuple[int, dict]:
@@ -68,6 +72,11 @@ def test_results_are_located_at_file_line_and_column(broken, monkeypatch) -> Non
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert set(rules) == {r["ruleId"] for r in run["results"]}
     assert rules["frictionless/type-error"]["defaultConfiguration"]["level"] == "error"
+    # Described by the catalogue of rules, not by filler.
+    declared = yaml.safe_load((REPO / "schemas" / "rules.yaml").read_text(encoding="utf-8"))
+    entry = declared["frictionless"]["type-error"]
+    assert rules["frictionless/type-error"]["shortDescription"]["text"] == entry["description"]
+    assert rules["frictionless/type-error"]["help"]["text"] == entry["help"]
 
 
 def test_levels_follow_the_declared_severity(package, monkeypatch) -> None:

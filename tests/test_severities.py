@@ -34,8 +34,36 @@ def shipped_data() -> dict:
     return yaml.safe_load(severities.SEVERITIES_YAML.read_text(encoding="utf-8"))
 
 
-def test_every_layer_is_declared() -> None:
-    assert set(severities.declared().layers) == set(LAYER_NAMES)
+def test_every_layer_has_its_rules_in_the_catalogue_and_privacy_is_declared() -> None:
+    from kzdata.pipelines.rule_catalogue import catalogue
+    from kzdata.pipelines.validate import LAYERS
+
+    assert catalogue().layers == list(LAYERS)
+    assert set(LAYERS) | {"privacy"} == set(LAYER_NAMES)
+    assert severities.declared().layers["privacy"].privacy
+
+
+def test_a_severity_comes_from_the_catalogue_unless_the_declaration_changes_it() -> None:
+    declared = severities.declared()
+    assert declared.severity("frictionless", "profile-warning") == "warning"
+    assert declared.severity("great_expectations", "source-is-cited") == "warning"
+    assert declared.severity("great_expectations", "observations-agree") == "error"
+
+
+@pytest.mark.parametrize(
+    ("layers", "named"),
+    [
+        ({"pandera": {"rules": {"value-in-bounds": "warning"}}}, "pandera.rules.value-in-bounds"),
+        ({"integrity": {"rules": {"type-error": "warning"}}}, "integrity.rules.type-error"),
+        ({"great-expectations": {"default": "warning"}}, "great-expectations"),
+    ],
+)
+def test_a_severity_naming_an_unknown_rule_or_layer_is_refused(
+    tmp_path: Path, layers: dict, named: str
+) -> None:
+    path = declaration(tmp_path, {"default": "error", "layers": layers})
+    with pytest.raises(severities.SeverityDeclarationError, match=f"{path}: layers.{named}"):
+        severities.load(path)
 
 
 def test_privacy_findings_and_integrity_mismatches_are_errors_and_unsigned_is_a_warning() -> None:

@@ -1,5 +1,6 @@
-"""SARIF 2.1.0: one rule descriptor per rule, one result per finding, located at the CSV file,
-line and column (built as plain JSON: the object model packages add nothing we need)."""
+"""SARIF 2.1.0: one rule descriptor per rule, described by the catalogue (schemas/rules.yaml),
+and one result per finding at the CSV file, line and column found before (Report.locator).
+Built as plain JSON: the object model packages add nothing we need."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from kzdata import __version__
 from kzdata.pipelines.finding_policy import severity_of
 from kzdata.pipelines.formats.locations import Location, locator_of
 from kzdata.pipelines.report import Finding, Report
+from kzdata.pipelines.version import VERSION
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -33,7 +34,7 @@ def render(report: Report) -> str:
             descriptors.append(_descriptor(rule_id, finding, report))
         results.append(_result(finding, rule_id, rules[rule_id], locator.locate(finding)))
     run = {
-        "tool": {"driver": {"name": "kzdata", "version": __version__, "rules": descriptors}},
+        "tool": {"driver": {"name": "kzdata", "version": VERSION, "rules": descriptors}},
         "invocations": [{"executionSuccessful": not report.internal}],
         "columnKind": "unicodeCodePoints",
         "results": results,
@@ -65,10 +66,16 @@ def _notifications(report: Report) -> list[dict[str, Any]]:
 def _descriptor(rule_id: str, finding: Finding, report: Report) -> dict[str, Any]:
     severities = report.severities
     level = severity_of(finding.layer, finding.rule, severities)
+    declared = severities.rules.get(finding.layer, finding.rule)
+    described = (
+        {"shortDescription": {"text": declared.description}, "help": {"text": declared.help}}
+        if declared is not None
+        else {"shortDescription": {"text": f"kzdata {finding.layer} layer: {finding.rule}"}}
+    )
     return {
         "id": rule_id,
         "name": finding.rule,
-        "shortDescription": {"text": f"kzdata {finding.layer} layer: {finding.rule}"},
+        **described,
         "defaultConfiguration": {"level": level},
         "properties": {
             "layer": finding.layer,
