@@ -99,17 +99,26 @@ def _signature(
     if public_key is None:
         return []
     problem = signing.check(signing.load_public_key(public_key), content, signature.read_bytes())
-    messages = {
-        "malformed": f"{SIGNATURE} is not a minisign signature",
-        "wrong-key": f"{SIGNATURE} was made by key "
-        f"{signing.signature_key_id(signature.read_bytes())}, not by the key given",
-        "bad-signature": f"{SIGNATURE} does not match {checksums.NAME}: the checksums changed "
-        "after signing, or the signature is forged",
-    }
     if problem is None:
         return []
-    rule = "signature-malformed" if problem == "malformed" else problem
-    return [_finding(rule, messages[problem], SIGNATURE)]
+    found = {
+        "malformed": _finding(
+            "signature-malformed", f"{SIGNATURE} is not a minisign signature", SIGNATURE
+        ),
+        "wrong-key": _finding(
+            "wrong-key",
+            f"{SIGNATURE} was made by key {signing.signature_key_id(signature.read_bytes())}, "
+            "not by the key given",
+            SIGNATURE,
+        ),
+        "bad-signature": _finding(
+            "bad-signature",
+            f"{SIGNATURE} does not match {checksums.NAME}: the checksums changed after "
+            "signing, or the signature is forged",
+            SIGNATURE,
+        ),
+    }
+    return [found[problem]]
 
 
 def _finding(rule: str, message: str, path: str, row: int | None = None) -> Finding:
