@@ -1,4 +1,5 @@
-"""The one place where failures become exit codes: 1 findings, 2 could not run, 3 a bug."""
+"""The one place where failures become exit codes (kzdata.pipelines.errors.ExitCode): an
+expected error exits with its class's code, anything else with 3, a bug."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from typing import Any
 
 import typer
 
-from kzdata.pipelines.errors import KzdataError
-
-INTERNAL_ERROR = 3
+from kzdata.pipelines.errors import ExitCode, KzdataError
 
 
 def exit_codes(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -36,6 +35,6 @@ def exit_codes(command: Callable[..., Any]) -> Callable[..., Any]:
                 f"{type(exc).__name__}: {exc}. Set KZDATA_DEBUG=1 for the traceback.",
                 err=True,
             )
-            raise typer.Exit(INTERNAL_ERROR) from None
+            raise typer.Exit(ExitCode.INTERNAL) from None
 
     return wrapper

@@ -12,13 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kzdata.pipelines.errors import CannotRun, KzdataError
+from kzdata.pipelines.errors import CannotRun, PackageNotValid, UnloadableCell
 from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part, open_target
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from kzdata.pipelines.report import Report
 
 _NUMERIC = {"integer": "Int64", "year": "Int64", "number": "Float64"}
 # The Table Schema's defaults for a boolean field without trueValues / falseValues.
@@ -26,48 +25,16 @@ _TRUE = ["true", "True", "TRUE", "1"]
 _FALSE = ["false", "False", "FALSE", "0"]
 
 
-class InvalidPackage(KzdataError):
-    """The package was read and has errors: it is not loaded."""
-
-    exit_code = 1
-
-    def __init__(self, report: Report) -> None:
-        self.report = report
-        first = report.errors[0]
-        where = ", ".join(
-            str(part)
-            for part in (
-                first.path or first.resource,
-                first.row and f"row {first.row}",
-                first.field,
-            )
-            if part
-        )
-        super().__init__(
-            f"{report.target} is not valid ({len(report.errors)} error(s); first: {where}: "
-            f"{first.message}); run `kzdata validate` for the report, or load with validate=False"
-        )
-
-
-class UnloadableCell(KzdataError):
-    """A cell is not of its field's type (the package was loaded without validation)."""
-
-    exit_code = 1
-
-    def __init__(self, path: str, field: str, exc: Exception) -> None:
-        super().__init__(f"{path}, field {field!r}: {exc}; validate the package to see every cell")
-
-
 def load(target: str | Path, validate: bool = True) -> dict[str, pd.DataFrame]:
     """Every CSV table resource of the package at `target` (a folder or its datapackage.json),
     by resource name, typed from its Table Schema. With `validate`, the package is validated
-    first (all layers) and InvalidPackage is raised if it has errors."""
+    first (all layers) and PackageNotValid is raised if it has errors."""
     if validate:
         from kzdata.pipelines.validate import validate as run_validate
 
         report = run_validate(target)
         if not report.valid:
-            raise InvalidPackage(report)
+            raise PackageNotValid(report)
     opened = open_target(target)
     if opened.descriptor is None or opened.findings:
         raise CannotRun(f"{target}: {opened.findings[0].message}")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from kzdata.pipelines.errors import CannotRun, KzdataError
+from kzdata.pipelines.errors import CannotRun, UnsafeRemote
 from kzdata.pipelines.version import VERSION
 
 CONNECT_TIMEOUT = 30.0  # seconds to open the connection (and the TLS handshake)
@@ -35,21 +35,6 @@ MAX_REDIRECTS = 5  # same-origin redirects followed for one file
 REDIRECTS = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
 DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-class UnsafeRemote(KzdataError):
-    """A remote target was read and is refused (exit 1): `reasons` say why."""
-
-    exit_code = 1
-
-    def __init__(self, url: str, reasons: str | list[str]) -> None:
-        self.url = url
-        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
-        if len(self.reasons) == 1:
-            message = f"{url}: {self.reasons[0]}; refused"
-        else:
-            message = f"{url}: refused:\n" + "\n".join(f"  {r}" for r in self.reasons)
-        super().__init__(message)
 
 
 class HttpStatus(CannotRun):

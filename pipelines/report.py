@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kzdata.pipelines import finding_policy
+from kzdata.pipelines.errors import ExitCode
 from kzdata.pipelines.finding import (
     DEFAULT_LIMIT,
     INTERNAL_RULE,
@@ -164,15 +165,15 @@ class Report:
     def valid(self) -> bool:
         return not self.errors
 
-    def exit_code(self, fail_on: str = "error") -> int:
+    def exit_code(self, fail_on: str = "error") -> ExitCode:
         """0 valid, 1 findings at or above `fail_on` ('error' or 'warning'), 3 a layer crashed
         (a bug, whatever else was found)."""
         if fail_on not in FAIL_ON:
             raise ValueError(f"fail_on is one of {', '.join(FAIL_ON)}, not {fail_on!r}")
         if self.internal:
-            return 3
+            return ExitCode.INTERNAL
         failing = self._findings if fail_on == "warning" else self.errors
-        return 1 if failing else 0
+        return ExitCode.FINDINGS if failing else ExitCode.VALID
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape, described by schemas/report.schema.json."""

@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from kzdata.pipelines import zip_records
-from kzdata.pipelines.errors import CannotRun, KzdataError
+from kzdata.pipelines.errors import CannotRun, UnsafeArchive
 
 # Default limits, each overridable through ZipLimits.
 MAX_MEMBERS = 10_000  # entries in the central directory, folders included
@@ -70,20 +70,6 @@ class ZipLimits:
     max_members: int = MAX_MEMBERS
     max_bytes: int = MAX_BYTES
     max_ratio: float = MAX_RATIO
-
-
-class UnsafeArchive(KzdataError):
-    """The archive was read and is refused: `member` (None for the whole archive) and `reason`
-    say why."""
-
-    exit_code = 1
-
-    def __init__(self, archive: str, reason: str, member: str | None = None) -> None:
-        self.archive = archive
-        self.reason = reason
-        self.member = member
-        where = archive if member is None else f"{archive}: member {member!r}"
-        super().__init__(f"{where}: {reason}; the archive is refused")
 
 
 Refuse = Callable[..., UnsafeArchive]

@@ -56,3 +56,16 @@ def test_dictionary_refuses_a_file_without_markers(runner, tmp_path):
     result = runner.invoke(app, ["dictionary", "--readme", str(target)])
     assert result.exit_code == 2
     assert target.read_text(encoding="utf-8") == "no markers here\n"
+
+
+def test_every_expected_error_carries_an_exit_code_of_the_one_tree() -> None:
+    import inspect
+
+    from kzdata.pipelines import errors
+
+    classes = [c for c in vars(errors).values() if inspect.isclass(c)]
+    raised = [c for c in classes if issubclass(c, Exception)]
+    assert all(issubclass(c, errors.KzdataError) for c in raised)
+    assert {c.exit_code for c in raised} == {errors.ExitCode.FINDINGS, errors.ExitCode.CANNOT_RUN}
+    assert errors.UnsafeArchive.exit_code == errors.UnsafeRemote.exit_code == 1
+    assert errors.CannotRun.exit_code == 2
