@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from kzdata.pipelines.frame_spec import Tables
-from kzdata.pipelines.row_rules import earliest_day, latest_day
+from kzdata.pipelines.partial_dates import earliest_day, latest_day
 from kzdata.pipelines.typed_table import ROW, first_per_key
 
 

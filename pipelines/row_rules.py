@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kzdata.pipelines.partial_dates import date_precision, earliest_day, latest_day
+
 # A column's values read by its field's type (null where empty or not of the type).
 Typed = Callable[[str], pl.Expr]
 
 PRECISION_SUFFIX = "_precision"
-_PARTIAL_DATE = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 
 
 @dataclass(frozen=True)
@@ -35,35 +36,6 @@ class CrossColumnRule:
     columns: tuple[str, ...]
     description: str
     passes: Callable[[Typed], pl.Expr]
-
-
-def earliest_day(date: pl.Expr) -> pl.Expr:
-    """The first day a partial date may stand for; null when empty or not a real date."""
-    n = date.str.len_chars()
-    padded = pl.when(n == 4).then(date + "-01-01").when(n == 7).then(date + "-01").otherwise(date)
-    return pl.when(date.str.contains(_PARTIAL_DATE)).then(
-        padded.str.to_date("%Y-%m-%d", strict=False)
-    )
-
-
-def latest_day(date: pl.Expr) -> pl.Expr:
-    """The last day a partial date may stand for; null when empty or not a real date."""
-    n = date.str.len_chars()
-    first = earliest_day(date)
-    return (
-        pl.when(n == 4)
-        .then(first.dt.offset_by("1y").dt.offset_by("-1d"))
-        .when(n == 7)
-        .then(first.dt.month_end())
-        .otherwise(first)
-    )
-
-
-def date_precision(date: pl.Expr) -> pl.Expr:
-    """'year', 'month' or 'day' for a partial date; null when empty or not a real date."""
-    n = date.str.len_chars()
-    precision = pl.when(n == 4).then(pl.lit("year")).when(n == 7).then(pl.lit("month"))
-    return pl.when(earliest_day(date).is_not_null()).then(precision.otherwise(pl.lit("day")))
 
 
 def _within_bounds(typed: Typed) -> pl.Expr:

@@ -10,7 +10,8 @@ import pytest
 from pandera.errors import SchemaErrors
 
 from kzdata.pipelines.pandera_compiler import compile_schema
-from kzdata.pipelines.row_rules import earliest_day, latest_day, rules_for
+from kzdata.pipelines.partial_dates import earliest_day, latest_day
+from kzdata.pipelines.row_rules import rules_for
 
 BOUNDS_FIELDS = [
     {"name": "value", "type": "integer"},
