@@ -14,6 +14,8 @@ from typing import Any
 
 import polars as pl
 
+from kzdata.pipelines.csv_dialect import Dialect
+
 
 class UnreadableCsv(Exception):
     """The file cannot be read as a CSV table at all (encoding, ragged rows, bad dialect)."""
@@ -23,12 +25,13 @@ def read_text_columns(
     path: Path, dialect: Mapping[str, Any], encoding: str | None, names: Sequence[str]
 ) -> pl.DataFrame:
     """The CSV at `path` as strings. A headerless file's columns get `names` in order."""
-    header = dialect.get("header", True) is not False
+    declared = Dialect.of(dialect)
+    header = declared.has_header
     options: dict[str, Any] = {
         "has_header": header,
-        "separator": dialect.get("delimiter", ","),
-        "quote_char": dialect.get("quoteChar", '"'),
-        "comment_prefix": dialect.get("commentChar"),
+        "separator": declared.delimiter,
+        "quote_char": declared.quote_char,
+        "comment_prefix": declared.comment_char,
     }
     try:
         frame = pl.read_csv(

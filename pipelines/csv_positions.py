@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from kzdata.pipelines.csv_dialect import STANDARD
+
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what splits lines when a file is read with newline=""
 
 
@@ -26,8 +28,8 @@ def cell_positions(
     path: str | Path,
     cells: Iterable[tuple[int, str | None]],
     *,
-    delimiter: str = ",",
-    quote_char: str = '"',
+    delimiter: str = STANDARD.delimiter,
+    quote_char: str = STANDARD.quote_char,
     encoding: str = "utf-8",
 ) -> dict[tuple[int, str | None], Position]:
     """Positions of (row, field) cells of a CSV file with a header row, rows numbered as

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from kzdata.pipelines import csv_dialect
 from kzdata.schemas import resources, table_schema
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-
-# The CSV dialect the build writes and the descriptor declares: one definition for both.
-DIALECT: dict[str, Any] = {
-    "delimiter": ",",
-    "lineTerminator": "\n",
-    "quoteChar": '"',
-    "doubleQuote": True,
-    "header": True,
-}
 
 
 def data_path(name: str) -> str:
@@ -48,7 +40,7 @@ def make_descriptor(
             "description": r["description"],
             "bytes": files[r["name"]][0],
             "hash": f"sha256:{files[r['name']][1]}",
-            "dialect": DIALECT,
+            "dialect": csv_dialect.WRITTEN,
             "schema": table_schema(r["name"]),
         }
         for r in resources()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kzdata.pipelines.csv_dialect import Dialect
 from kzdata.pipelines.errors import CannotRun, PackageNotValid, UnloadableCell
 from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part, open_target
 
@@ -60,8 +61,8 @@ def _frame(resource: dict[str, Any], opened: Target) -> pd.DataFrame:
         dtype="string",
         keep_default_na=False,
         na_values=missing,
-        sep=dialect.get("delimiter", ","),
-        quotechar=dialect.get("quoteChar", '"'),
+        sep=Dialect.of(dialect).delimiter,
+        quotechar=Dialect.of(dialect).quote_char,
         encoding=resource.get("encoding", "utf-8"),
     )
     for field in fields:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kzdata.pipelines.csv_dialect import Dialect
 from kzdata.pipelines.errors import InvalidPackage
 from kzdata.pipelines.target import UnreadablePart, descriptor_part, open_target
 
@@ -104,7 +105,7 @@ def read_table(package: Package, name: str) -> Table:
     rows = itertools.chain.from_iterable(
         _rows(package.folder / path, name, resource, dialect) for path in resource_paths(resource)
     )
-    if dialect.get("header", True):
+    if Dialect.of(dialect).has_header:
         header = next(rows, [])
     else:
         fields = (resource.get("schema") or {}).get("fields", [])
@@ -117,14 +118,7 @@ def _rows(
 ) -> Iterator[list[str]]:
     try:
         with file.open(encoding=_encoding(resource), newline="") as f:
-            yield from csv.reader(
-                f,
-                delimiter=dialect.get("delimiter", ","),
-                quotechar=dialect.get("quoteChar", '"'),
-                doublequote=dialect.get("doubleQuote", True),
-                escapechar=dialect.get("escapeChar"),
-                skipinitialspace=dialect.get("skipInitialSpace", False),
-            )
+            yield from csv.reader(f, **Dialect.of(dialect).csv_module())
     except FileNotFoundError:
         raise InvalidPackage(f"{file}: resource {name}'s file is missing") from None
     except (OSError, UnicodeDecodeError, csv.Error, LookupError, TypeError) as exc:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from kzdata.pipelines import folder_swap
-from kzdata.pipelines.descriptor import DIALECT, data_path
+from kzdata.pipelines.csv_dialect import WRITTEN_DIALECT
+from kzdata.pipelines.descriptor import data_path
 from kzdata.pipelines.errors import CannotRun
 
 
@@ -21,10 +22,8 @@ def csv_bytes(rows: list[dict[str, Any]], fields: list[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(
         buffer,
-        delimiter=DIALECT["delimiter"],
-        lineterminator=DIALECT["lineTerminator"],
-        quotechar=DIALECT["quoteChar"],
-        doublequote=DIALECT["doubleQuote"],
+        **WRITTEN_DIALECT.csv_module(),
+        lineterminator=WRITTEN_DIALECT.line_terminator,
         quoting=csv.QUOTE_MINIMAL,
     )
     writer.writerow(fields)
