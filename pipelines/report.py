@@ -19,7 +19,7 @@ from kzdata.pipelines.finding import (
 from kzdata.pipelines.severities import Severities, declared
 
 if TYPE_CHECKING:
-    from kzdata.pipelines.formats.locations import Locator
+    from kzdata.pipelines.finding_positions import Location, Locator
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -144,6 +144,15 @@ class Report:
                     if (c.layer, c.resource) == (cut.layer, cut.resource) and c.rule is not None
                 )
         return cuts
+
+    def locate(self, finding: Finding) -> Location:
+        """Where `finding` is on disk (file, line, column). The files are scanned once, at the
+        first call, or while a temporary copy still existed (validate sets `locator` then)."""
+        if self.locator is None:
+            from kzdata.pipelines.finding_positions import Locator
+
+            self.locator = Locator(self)
+        return self.locator.locate(finding)
 
     @property
     def findings(self) -> tuple[Finding, ...]:

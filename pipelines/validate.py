@@ -93,7 +93,7 @@ def validate(
             _run_layers(report, opened, selected)
             if local.display_root is not None:
                 # Name files by the zip or URL, and find their lines while they still exist.
-                from kzdata.pipelines.formats.locations import Locator
+                from kzdata.pipelines.finding_positions import Locator
 
                 report.display_root = local.display_root
                 report.locator = Locator(report)

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from kzdata.cli.main import app
 from kzdata.pipelines import validate as validate_module
+from kzdata.pipelines.finding_positions import Location
 from kzdata.pipelines.formats.github_format import command
-from kzdata.pipelines.formats.locations import Location
 from kzdata.pipelines.report import Finding
 
 COMMAND = re.compile(

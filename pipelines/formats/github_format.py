@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from kzdata.pipelines.formats.locations import Location, locator_of
+from kzdata.pipelines.finding_positions import Location
 from kzdata.pipelines.report import Finding, Report
 
 
 def render(report: Report) -> str:
-    locator = locator_of(report)
-    lines = [command(f, locator.locate(f)) for f in report.findings]
+    lines = [command(f, report.locate(f)) for f in report.findings]
     # What the report does not show is a notice: it informs, it does not fail the step.
     lines += [
         f"::notice title=kzdata/cut short::{escape_data(cut.describe(report.limit))}"

@@ -1,5 +1,5 @@
 """SARIF 2.1.0: one rule descriptor per rule, described by the catalogue (schemas/rules.yaml),
-and one result per finding at the CSV file, line and column found before (Report.locator).
+and one result per finding at the CSV file, line and column the report found (Report.locate).
 Built as plain JSON: the object model packages add nothing we need."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from kzdata.pipelines.finding_policy import severity_of
-from kzdata.pipelines.formats.locations import Location, locator_of
+from kzdata.pipelines.finding_positions import Location
 from kzdata.pipelines.report import Finding, Report
 from kzdata.pipelines.version import VERSION
 
@@ -23,7 +23,6 @@ SOURCE_ROOT = "%SRCROOT%"
 
 
 def render(report: Report) -> str:
-    locator = locator_of(report)
     rules: dict[str, int] = {}
     descriptors: list[dict[str, Any]] = []
     results: list[dict[str, Any]] = []
@@ -32,7 +31,7 @@ def render(report: Report) -> str:
         if rule_id not in rules:
             rules[rule_id] = len(descriptors)
             descriptors.append(_descriptor(rule_id, finding, report))
-        results.append(_result(finding, rule_id, rules[rule_id], locator.locate(finding)))
+        results.append(_result(finding, rule_id, rules[rule_id], report.locate(finding)))
     run = {
         "tool": {"driver": {"name": "kzdata", "version": VERSION, "rules": descriptors}},
         "invocations": [{"executionSuccessful": not report.internal}],

@@ -1,6 +1,6 @@
-"""Where a finding is on disk, for the formats that point at a file, line and column (github,
-sarif): the file relative to the working directory, the CSV line of its row and the column of
-its field."""
+"""Where a finding is on disk: the file relative to the working directory, the CSV line of its
+row and the column of its field. Part of assembling the report (Report.locate), before any
+format: the formats that point at a file, line and column (github, sarif) only print it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kzdata.pipelines.csv_positions import Position, cell_positions
 from kzdata.pipelines.descriptor_limits import read_json
 from kzdata.pipelines.path_safety import unsafe_reason
-from kzdata.pipelines.report import Finding, Report
+
+if TYPE_CHECKING:
+    from kzdata.pipelines.report import Finding, Report
 
 CSV_SUFFIXES = (".csv", ".tsv")
 
@@ -25,11 +28,6 @@ class Location:
     file: str | None
     line: int | None = None
     column: int | None = None
-
-
-def locator_of(report: Report) -> Locator:
-    """The report's locator: the one made while its files existed, or a new one."""
-    return report.locator if report.locator is not None else Locator(report)
 
 
 class Locator:
