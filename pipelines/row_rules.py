@@ -1,10 +1,10 @@
-"""Rules across the columns of one row, which a Table Schema cannot say.
+"""The row rules' expressions: how each rule declared in schemas/row_rules.yaml (its name, the
+columns it reads, its field and message) runs, as a polars expression.
 
-Each rule is declared once here with a stable name and the column its findings point at; the
-pandera compiler attaches it to any resource that has all the columns it reads. A rule reads
-cells through their fields' types and is not applied to a row where one of its cells is not of
-its type (the type check reports that cell). Rules that need two resources are not here: they
-belong to the Great Expectations layer.
+The pandera compiler attaches a rule to any resource that has all the columns it reads. A rule
+reads cells through their fields' types and is not applied to a row where one of its cells is
+not of its type (the type check reports that cell). Rules that need two resources are not
+here: they belong to the Great Expectations layer.
 
 Partial dates (YYYY, YYYY-MM or YYYY-MM-DD) are compared by the days they may stand for: a
 period start by its earliest possible day, a period end and an as-of date by their latest. So
@@ -16,15 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import polars as pl
+import yaml
 
 from kzdata.pipelines.partial_dates import date_precision, earliest_day, latest_day
+from kzdata.schemas import ROW_RULES_YAML
 
 # A column's values read by its field's type (null where empty or not of the type).
 Typed = Callable[[str], pl.Expr]
 
 PRECISION_SUFFIX = "_precision"
+# How a partial-date rule names its date column in the declaration.
+DATE = "{date}"
 
 
 @dataclass(frozen=True)
@@ -91,110 +97,100 @@ def _relation_has_basis(typed: Typed) -> pl.Expr:
     return typed("parent_indicator_id").is_null() == typed("parent_relation").is_null()
 
 
-RULES: tuple[CrossColumnRule, ...] = (
-    CrossColumnRule(
-        "value-within-bounds",
-        "value",
-        ("value", "lower_bound", "upper_bound"),
-        "lies outside its bounds: lower_bound <= value <= upper_bound",
-        _within_bounds,
-    ),
-    CrossColumnRule(
-        "bounds-ordered",
-        "upper_bound",
-        ("lower_bound", "upper_bound"),
-        "is below the lower bound: lower_bound <= upper_bound",
-        _bounds_ordered,
-    ),
-    CrossColumnRule(
-        "precision-bounds",
-        "precision",
-        ("precision", "value", "lower_bound", "upper_bound"),
-        "does not agree with the value and bounds (exact: all three equal; approximate: a "
-        "value within lower_bound < upper_bound; at_least: a lower bound only; at_most: an "
-        "upper bound only; vague: no value, lower_bound <= upper_bound)",
-        _precision_bounds,
-    ),
-    CrossColumnRule(
-        "period-order",
-        "period_end",
-        ("period_start", "period_end"),
-        "ends before the period starts (latest day of period_end < earliest of period_start)",
-        _period_ordered,
-    ),
-    CrossColumnRule(
-        "as-of-after-period-start",
-        "as_of",
-        ("as_of", "period_start"),
-        "is before the period starts (latest day of as_of < earliest of period_start)",
-        _as_of_after_start,
-    ),
-    CrossColumnRule(
-        "withdrawn-reason",
-        "status",
-        ("status", "status_reason"),
-        "has no status_reason: a withdrawn fact says why it was withdrawn",
-        _withdrawn_has_reason,
-    ),
-    CrossColumnRule(
-        "parent-relation",
-        "parent_relation",
-        ("parent_indicator_id", "parent_relation"),
-        "is set exactly when parent_indicator_id is: a component's relation to its parent "
-        "says whether a source states it or we infer it",
-        _relation_has_basis,
-    ),
-)
+def _partial_date_real(typed: Typed, date: str) -> pl.Expr:
+    return typed(date).is_null() | earliest_day(typed(date)).is_not_null()
 
 
-def _partial_date_rules(date: str) -> list[CrossColumnRule]:
-    """A partial date and its `<date>_precision` column: a real date, and the right precision."""
-    precision = date + PRECISION_SUFFIX
-
-    def real(typed: Typed) -> pl.Expr:
-        return typed(date).is_null() | earliest_day(typed(date)).is_not_null()
-
-    def agrees(typed: Typed) -> pl.Expr:
-        value, stated = typed(date), typed(precision)
-        malformed = value.is_not_null() & earliest_day(value).is_null()  # `real` reports it
-        both_empty = value.is_null() & stated.is_null()
-        return malformed | both_empty | (stated == date_precision(value)).fill_null(False)
-
-    return [
-        CrossColumnRule(
-            "partial-date",
-            date,
-            (date,),
-            "is not a real date written YYYY, YYYY-MM or YYYY-MM-DD",
-            real,
-        ),
-        CrossColumnRule(
-            "partial-date-precision",
-            precision,
-            (date, precision),
-            f"does not agree with {date}: year for YYYY, month for YYYY-MM, day for "
-            "YYYY-MM-DD, and empty exactly when the date is",
-            agrees,
-        ),
-    ]
+def _partial_date_agrees(typed: Typed, date: str, precision: str) -> pl.Expr:
+    value, stated = typed(date), typed(precision)
+    malformed = value.is_not_null() & earliest_day(value).is_null()  # `partial-date` reports it
+    both_empty = value.is_null() & stated.is_null()
+    return malformed | both_empty | (stated == date_precision(value)).fill_null(False)
 
 
-# The Table Schema types a rule can read a column as: numbers for value and bounds, text for
-# the rest. A table typing such a column otherwise is not one these rules are about (its own
-# field checks still run), rather than a rule crashing on it.
+# Each declared rule's expression, given the columns it reads (in declared order).
+Expression = Callable[..., pl.Expr]
+EXPRESSIONS: dict[str, Expression] = {
+    "value-within-bounds": _within_bounds,
+    "bounds-ordered": _bounds_ordered,
+    "precision-bounds": _precision_bounds,
+    "period-order": _period_ordered,
+    "as-of-after-period-start": _as_of_after_start,
+    "withdrawn-reason": _withdrawn_has_reason,
+    "parent-relation": _relation_has_basis,
+    "partial-date": _partial_date_real,
+    "partial-date-precision": _partial_date_agrees,
+}
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A rule as schemas/row_rules.yaml declares it; `field` and `columns` may hold {date}."""
+
+    name: str
+    field: str
+    columns: tuple[str, ...]
+    message: str
+
+    @property
+    def per_date(self) -> bool:
+        return DATE in self.field
+
+    def rule(self, date: str | None = None) -> CrossColumnRule:
+        """The rule, for the partial date column `date` when it is written with {date}."""
+
+        def fill(text: str) -> str:
+            return text.replace(DATE, date) if date is not None else text
+
+        columns = tuple(fill(c) for c in self.columns)
+        expression = EXPRESSIONS[self.name]
+        takes_columns = self.per_date  # the others name their columns themselves
+        return CrossColumnRule(
+            self.name,
+            fill(self.field),
+            columns,
+            fill(self.message),
+            lambda typed: expression(typed, *columns) if takes_columns else expression(typed),
+        )
+
+
+@cache
+def declared() -> tuple[tuple[Declared, ...], frozenset[str]]:
+    """The declared rules and the columns they read as numbers. Every declared rule has an
+    expression here and every expression a declaration (else ValueError, naming it)."""
+    data: dict[str, Any] = yaml.safe_load(ROW_RULES_YAML.read_text(encoding="utf-8"))
+    rules = tuple(
+        Declared(name, spec["field"], tuple(spec["columns"]), spec["message"])
+        for name, spec in data["rules"].items()
+    )
+    names = {rule.name for rule in rules}
+    if names != set(EXPRESSIONS):
+        raise ValueError(
+            f"{ROW_RULES_YAML.name}: rules without an expression: "
+            f"{sorted(names - set(EXPRESSIONS))}; expressions without a rule: "
+            f"{sorted(set(EXPRESSIONS) - names)}"
+        )
+    return rules, frozenset(data["numbers"])
+
+
 NUMBERS = frozenset({"integer", "number"})
-COLUMN_TYPES = {"value": NUMBERS, "lower_bound": NUMBERS, "upper_bound": NUMBERS}
 TEXT = frozenset({"string"})
 
 
 def rules_for(types: Mapping[str, str]) -> list[CrossColumnRule]:
     """The rules that apply to a table whose columns have these Table Schema types."""
-    candidates = list(RULES)
+    rules, numeric = declared()
+    candidates = [rule.rule() for rule in rules if not rule.per_date]
     for name in types:
         if name + PRECISION_SUFFIX in types:
-            candidates += _partial_date_rules(name)
+            candidates += [rule.rule(name) for rule in rules if rule.per_date]
     return [
         rule
         for rule in candidates
-        if all(types.get(c) in COLUMN_TYPES.get(c, TEXT) for c in rule.columns)
+        if all(types.get(c) in (NUMBERS if c in numeric else TEXT) for c in rule.columns)
     ]
+
+
+def declared_names() -> list[str]:
+    """The names of every declared row rule."""
+    return [rule.name for rule in declared()[0]]

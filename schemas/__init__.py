@@ -15,6 +15,7 @@ QUALIFIERS_CSV = HERE / "qualifiers.csv"
 SEED_FILES_SCHEMA = HERE / "seed_files.json"
 NUMBER_WORDS_YAML = HERE / "number_words.yaml"
 RULES_YAML = HERE / "rules.yaml"
+ROW_RULES_YAML = HERE / "row_rules.yaml"
 
 
 @cache

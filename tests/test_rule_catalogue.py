@@ -125,8 +125,7 @@ def emitted_in_code() -> set[tuple[str, str]]:
 
 def declared_elsewhere() -> set[tuple[str, str]]:
     """The rules declared as data or by a library: row rules, suites, frictionless's codes."""
-    pandera = {rule.name for rule in row_rules.RULES}
-    pandera |= {rule.name for rule in row_rules._partial_date_rules("date")}
+    pandera = set(row_rules.declared_names())
     suites = {rule for suite in expectation_suites.SUITES for rule in suite.rules}
     suites.add(expectation_suites.ROW_COUNT_RULE)
     errors = vars(frictionless.errors).values()
