@@ -44,18 +44,17 @@ class CrossColumnRule:
     passes: Callable[[Typed], pl.Expr]
 
 
-def _within_bounds(typed: Typed) -> pl.Expr:
-    value, lower, upper = typed("value"), typed("lower_bound"), typed("upper_bound")
+def _within_bounds(value: pl.Expr, lower: pl.Expr, upper: pl.Expr) -> pl.Expr:
     return (lower <= value).fill_null(True) & (value <= upper).fill_null(True)
 
 
-def _bounds_ordered(typed: Typed) -> pl.Expr:
-    return (typed("lower_bound") <= typed("upper_bound")).fill_null(True)
+def _bounds_ordered(lower: pl.Expr, upper: pl.Expr) -> pl.Expr:
+    return (lower <= upper).fill_null(True)
 
 
-def _precision_bounds(typed: Typed) -> pl.Expr:
-    precision = typed("precision")
-    value, lower, upper = typed("value"), typed("lower_bound"), typed("upper_bound")
+def _precision_bounds(
+    precision: pl.Expr, value: pl.Expr, lower: pl.Expr, upper: pl.Expr
+) -> pl.Expr:
     both = lower.is_not_null() & upper.is_not_null()
     exact = value.is_not_null() & both & (lower == value) & (upper == value)
     approximate = value.is_not_null() & both & (lower < upper) & (lower <= value) & (value <= upper)
@@ -78,37 +77,34 @@ def _precision_bounds(typed: Typed) -> pl.Expr:
     )
 
 
-def _period_ordered(typed: Typed) -> pl.Expr:
-    start, end = typed("period_start"), typed("period_end")
+def _period_ordered(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     return (earliest_day(start) <= latest_day(end)).fill_null(True)
 
 
-def _as_of_after_start(typed: Typed) -> pl.Expr:
-    as_of, start = typed("as_of"), typed("period_start")
+def _as_of_after_start(as_of: pl.Expr, start: pl.Expr) -> pl.Expr:
     return (latest_day(as_of) >= earliest_day(start)).fill_null(True)
 
 
-def _withdrawn_has_reason(typed: Typed) -> pl.Expr:
+def _withdrawn_has_reason(status: pl.Expr, reason: pl.Expr) -> pl.Expr:
     # A tombstone without its reason tells a user that a fact went, never why.
-    return (typed("status") != "withdrawn").fill_null(True) | typed("status_reason").is_not_null()
+    return (status != "withdrawn").fill_null(True) | reason.is_not_null()
 
 
-def _relation_has_basis(typed: Typed) -> pl.Expr:
-    return typed("parent_indicator_id").is_null() == typed("parent_relation").is_null()
+def _relation_has_basis(parent: pl.Expr, relation: pl.Expr) -> pl.Expr:
+    return parent.is_null() == relation.is_null()
 
 
-def _partial_date_real(typed: Typed, date: str) -> pl.Expr:
-    return typed(date).is_null() | earliest_day(typed(date)).is_not_null()
+def _partial_date_real(date: pl.Expr) -> pl.Expr:
+    return date.is_null() | earliest_day(date).is_not_null()
 
 
-def _partial_date_agrees(typed: Typed, date: str, precision: str) -> pl.Expr:
-    value, stated = typed(date), typed(precision)
-    malformed = value.is_not_null() & earliest_day(value).is_null()  # `partial-date` reports it
-    both_empty = value.is_null() & stated.is_null()
-    return malformed | both_empty | (stated == date_precision(value)).fill_null(False)
+def _partial_date_agrees(date: pl.Expr, stated: pl.Expr) -> pl.Expr:
+    malformed = date.is_not_null() & earliest_day(date).is_null()  # `partial-date` reports it
+    both_empty = date.is_null() & stated.is_null()
+    return malformed | both_empty | (stated == date_precision(date)).fill_null(False)
 
 
-# Each declared rule's expression, given the columns it reads (in declared order).
+# Each declared rule's expression, given the columns it reads (typed), in declared order.
 Expression = Callable[..., pl.Expr]
 EXPRESSIONS: dict[str, Expression] = {
     "value-within-bounds": _within_bounds,
@@ -144,13 +140,12 @@ class Declared:
 
         columns = tuple(fill(c) for c in self.columns)
         expression = EXPRESSIONS[self.name]
-        takes_columns = self.per_date  # the others name their columns themselves
         return CrossColumnRule(
             self.name,
             fill(self.field),
             columns,
             fill(self.message),
-            lambda typed: expression(typed, *columns) if takes_columns else expression(typed),
+            lambda typed: expression(*(typed(column) for column in columns)),
         )
 
 
