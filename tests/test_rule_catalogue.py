@@ -205,3 +205,19 @@ def test_the_readme_lists_exactly_the_catalogue() -> None:
     )
     rows = [line for line in listed.splitlines() if line.startswith("| ") and "`" in line]
     assert len(rows) == len(rule_catalogue.catalogue().rules)
+
+
+def test_a_broken_package_reports_only_catalogued_rules(package) -> None:
+    from kzdata.pipelines.validate import validate
+
+    # Faults for every layer that reads the tables, and hashes that no longer match.
+    package.set_cell("observations", 2, "value", "NOT_A_NUMBER")
+    package.set_cell("observations", 3, "upper_bound", "1")
+    package.set_cell("observations", 4, "period_end", "2001")
+    package.set_cell("citations", 2, "quote", "words that are not in the document")
+    report = validate(package.folder)
+    found = {(f.layer, f.rule) for f in report.findings}
+    layers = {layer for layer, _ in found}
+    assert {"frictionless", "pandera", "provenance"} <= layers
+    known = rule_catalogue.catalogue()
+    assert {(layer, rule) for layer, rule in found if not known.knows(layer, rule)} == set()
