@@ -92,7 +92,25 @@ class Tables:
                 errors = errors[: self.limit]
                 items.append(Omitted(LAYER, None, task.name, None))
             items += [to_finding(e, resource=task.name, path=task.place) for e in errors]
+        return _in_parts(resource, self.base, items)
+
+
+def _in_parts(resource: Any, base: Path, items: list[LayerItem]) -> list[LayerItem]:
+    """A multipart resource's findings, each named by the file its row is in."""
+    if not resource.extrapaths or not isinstance(resource.path, str):
         return items
+    from kzdata.pipelines.resource_parts import parts
+
+    control = resource.dialect.get_control("csv")
+    dialect = {
+        "delimiter": control.delimiter,
+        "quoteChar": control.quote_char,
+        "header": resource.dialect.header,
+    }
+    located = parts([resource.path, *resource.extrapaths], base, dialect, resource.encoding)
+    if located is None:
+        return items
+    return [located.relocate(i) if isinstance(i, Finding) else i for i in items]
 
 
 def _not_checked(patterns: list[tuple[str, str]], where: dict[str, Any]) -> list[LayerItem]:
