@@ -120,3 +120,11 @@ def test_every_format_says_what_was_not_checked_of_inline_data(runner, tmp_path,
     result = runner.invoke(app, ["validate", str(inline(tmp_path)), "-f", fmt, "-l", "pandera"])
     assert result.exit_code == 0 and "Traceback" not in result.output
     assert "inline data" in result.stdout
+
+
+def test_diff_and_release_read_a_multipart_table_as_frictionless_does(tmp_path) -> None:
+    from kzdata.pipelines.package_reader import open_package, read_table
+
+    table = read_table(open_package(multipart(tmp_path)), "observations")
+    assert table.header == [f["name"] for f in FIELDS]
+    assert [row[0] for row in table.rows] == ["a", "b", "c", "d", "e"]
