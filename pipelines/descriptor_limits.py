@@ -50,9 +50,34 @@ class DescriptorRefused(ValueError):
         self.line = line
 
 
+def read_descriptor(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """The value in the descriptor file at `path`: YAML by its suffix (.yaml, .yml), else JSON;
+    read within `limits`. Raises DescriptorRefused (or OSError when it cannot be opened)."""
+    if path.suffix.lower() in YAML_SUFFIXES:
+        from kzdata.pipelines.descriptor_yaml import parse_yaml
+
+        value = parse_yaml(read_text(path, limits), limits)
+    else:
+        value = parse_json(read_text(path, limits), limits)
+    if depth_exceeds(value, limits.max_depth):
+        raise DescriptorRefused(TOO_DEEP, too_deep(limits))
+    return value
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 def read_json(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:
     """The JSON value in the file at `path`, read within `limits`. Raises DescriptorRefused
     (or OSError when the file cannot be opened)."""
+    value = parse_json(read_text(path, limits), limits)
+    if depth_exceeds(value, limits.max_depth):
+        raise DescriptorRefused(TOO_DEEP, too_deep(limits))
+    return value
+
+
+def read_text(path: Path, limits: Limits) -> str:
+    """The UTF-8 text of the file at `path`, refused when larger than the limit."""
     # A named pipe or a device would block or never end: only regular files are read.
     if not path.is_file():
         raise DescriptorRefused(MALFORMED, "is not a regular file")
@@ -64,11 +89,21 @@ def read_json(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:
             f"is larger than {limits.max_bytes} bytes, the limit for a descriptor; not parsed",
         )
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DescriptorRefused(MALFORMED, f"is not UTF-8 (byte {exc.start})") from None
+
+
+def parse_json(text: str, limits: Limits) -> Any:
+    """The JSON value of `text`: standard JSON only. A key repeated in one object (Python's
+    parser keeps the last, others the first), NaN, Infinity or a number too large for a float
+    is refused, as readers would disagree on what the descriptor says."""
     try:
-        value = json.loads(text)
+        value = json.loads(
+            text, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_float
+        )
+    except _NotStandard as exc:
+        raise DescriptorRefused(MALFORMED, f"is not standard JSON: {exc}") from None
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise DescriptorRefused(
@@ -76,11 +111,33 @@ def read_json(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:
         ) from None
     except RecursionError:
         # Python's parser recurses once per level and gives up long before memory does.
-        raise DescriptorRefused(TOO_DEEP, _too_deep(limits)) from None
+        raise DescriptorRefused(TOO_DEEP, too_deep(limits)) from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
         raise DescriptorRefused(MALFORMED, f"is not a usable JSON value: {exc}") from None
-    if depth_exceeds(value, limits.max_depth):
-        raise DescriptorRefused(TOO_DEEP, _too_deep(limits))
+    return value
+
+
+class _NotStandard(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _NotStandard(f"the key {key!r} appears twice in one object")
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotStandard(f"{name} is not a JSON number")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NotStandard(f"the number {text[:40]} is too large for a float")
     return value
 
 
@@ -99,7 +156,7 @@ def depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
-def _too_deep(limits: Limits) -> str:
+def too_deep(limits: Limits) -> str:
     return (
         f"nests objects and arrays deeper than {limits.max_depth} levels, the limit for a "
         "descriptor; not checked"

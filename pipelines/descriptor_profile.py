@@ -88,6 +88,7 @@ def validator() -> Draft7Validator:
     file is the authority for its part (a test checks that the copies are the same)."""
     import jsonschema
     from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
 
     folder = files("kzdata.schemas") / "profiles" / "2.0"
     profiles = {name: json.loads((folder / name).read_text("utf-8")) for name in PROFILE_FILES}
@@ -97,12 +98,50 @@ def validator() -> Draft7Validator:
     resource["properties"]["schema"] = {"$ref": V2 + "tableschema.json"}
     resource["properties"]["dialect"] = {"$ref": V2 + "tabledialect.json"}
     parts = {**profiles, "dataresource.json": resource}
+    # Without their `$schema`, jsonschema checks every part with the validator below (its
+    # linear `pattern`) instead of picking the stock draft-07 validator for each.
+    parts = {
+        name: {k: v for k, v in part.items() if k != "$schema"} for name, part in parts.items()
+    }
     registry = Registry().with_resources(
-        (V2 + name, Resource.from_contents(parts[name])) for name in PROFILE_FILES[1:]
+        (V2 + name, Resource.from_contents(parts[name], default_specification=DRAFT7))
+        for name in PROFILE_FILES[1:]
     )
-    return jsonschema.Draft7Validator(
-        package, registry=registry, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
-    )
+    linear = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _pattern})
+    return linear(package, registry=registry, format_checker=linear.FORMAT_CHECKER)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterable[Any]:
+    """jsonschema's `pattern`, searched with polars where it can run the profile's pattern:
+    Python's `re` takes quadratic time on the media type's `^(.+)/(.+)$` given a long value
+    with a newline, and the value is the package's. The profile's patterns with look-ahead
+    (paths) run on `re`, in linear time."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not _search(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _search(pattern: str, text: str) -> bool:
+    import re
+
+    import polars as pl
+
+    if not _runs_on_polars(pattern):
+        return re.search(pattern, text) is not None
+    # As `re.search`: `$` also matches before a final newline.
+    return bool(pl.Series([text, text.removesuffix("\n")]).str.contains(pattern).any())
+
+
+@cache
+def _runs_on_polars(pattern: str) -> bool:
+    import polars as pl
+
+    try:
+        pl.select(pl.lit("").str.contains(pattern))
+    except pl.exceptions.PolarsError:
+        return False
+    return True
 
 
 def _explain(errors: list[ValidationError]) -> tuple[list[str | int], str, Any]:

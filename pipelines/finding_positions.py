@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kzdata.pipelines.csv_positions import Position, cell_positions
-from kzdata.pipelines.descriptor_limits import read_json
+from kzdata.pipelines.descriptor_limits import read_descriptor
 from kzdata.pipelines.path_safety import unsafe_reason
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def _dialects(descriptor: Path) -> dict[str, dict[str, str]]:
     declares them inline (the defaults are the CSV standard's and UTF-8)."""
     try:
         # Within the descriptor limits, as when the target was opened.
-        resources = read_json(descriptor).get("resources", [])
+        resources = read_descriptor(descriptor).get("resources", [])
     except (OSError, ValueError, AttributeError):  # DescriptorRefused is a ValueError
         return {}
     found: dict[str, dict[str, str]] = {}

@@ -98,14 +98,22 @@ def file_sha256(path: Path) -> str:
 def read_table(package: Package, name: str) -> Table:
     """Resource `name` as text, in the dialect its descriptor declares: its header now, its
     rows as they are read (once), so that a table is never held whole. A multipart resource
-    is one table whose header is in its first part. A missing or unreadable file raises
+    is one table, as frictionless reads it: the header is its first file's, and the header
+    row of every later file is skipped. A missing or unreadable file raises
     InvalidPackage, here or while the rows are read."""
     resource = package.resources[name]
     dialect = resource.get("dialect") or {}
+    header = Dialect.of(dialect).has_header
     rows = itertools.chain.from_iterable(
-        _rows(package.folder / path, name, resource, dialect) for path in resource_paths(resource)
+        # Every file after the first starts with its header row, which frictionless skips.
+        itertools.islice(_rows(package.folder / path, name, resource, dialect), skip, None)
+        for skip, path in zip(
+            [0] + [1 if header else 0] * len(resource_paths(resource)),
+            resource_paths(resource),
+            strict=False,
+        )
     )
-    if Dialect.of(dialect).has_header:
+    if header:
         header = next(rows, [])
     else:
         fields = (resource.get("schema") or {}).get("fields", [])

@@ -15,7 +15,7 @@ from kzdata.pipelines.descriptor_limits import (
     MALFORMED,
     DescriptorRefused,
     Limits,
-    read_json,
+    read_descriptor,
 )
 from kzdata.pipelines.descriptor_places import Places
 from kzdata.pipelines.descriptor_refs import PART_FILES, unsafe_references
@@ -89,7 +89,7 @@ def open_target(target: str | Path, limits: Limits = DEFAULT_LIMITS) -> Target:
         )
     result = Target(label=text, descriptor_path=path)
     try:
-        descriptor = read_json(path, limits)
+        descriptor = read_descriptor(path, limits)
     except DescriptorRefused as exc:
         result.findings.append(_finding(exc.rule, f"{path.name} {exc}", path, row=exc.line))
         return result
@@ -103,7 +103,8 @@ def open_target(target: str | Path, limits: Limits = DEFAULT_LIMITS) -> Target:
         result.findings.append(
             _finding(
                 MALFORMED,
-                "a data package descriptor is a JSON object with a non-empty 'resources' list",
+                f"{path.name} is not a data package descriptor, which is an object (a JSON "
+                "object or a YAML mapping) with a non-empty 'resources' list",
                 path,
             )
         )
@@ -159,12 +160,10 @@ _ADVICE = {"a CSV table": ": give the folder of the package the table belongs to
 
 
 def _not_a_descriptor(path: Path) -> str | None:
-    """What the file is, when it is plainly something other than a JSON descriptor."""
+    """What the file is, when it is plainly something other than a descriptor (JSON or YAML)."""
     # Zip archives, by their bytes or their name, never get here (local_package unpacks them).
     if path.suffix.lower() in (".csv", ".tsv"):
         return "a CSV table"
-    if path.suffix.lower() in (".yaml", ".yml"):
-        return "a YAML file (kzdata reads JSON descriptors)"
     return None
 
 
@@ -198,7 +197,7 @@ def descriptor_part(
     if not isinstance(value, str):
         raise UnreadablePart(f"the {key} is neither an object nor a path")
     try:
-        loaded = read_json(base / value, limits)
+        loaded = read_descriptor(base / value, limits)
     except DescriptorRefused as exc:
         raise UnreadablePart(f"the {key} file {value!r} {exc.message}", exc.rule) from None
     except OSError as exc:

@@ -1,16 +1,20 @@
 """Hostile and broken copies of the shipped package, made by hypothesis: whatever is changed
-(cells, headers, descriptor values and types, raw bytes, truncation), `kzdata validate` ends
+(cells, headers, descriptor values and types, raw bytes, truncation, a table split into parts
+or made inline data, a backtracking pattern, the descriptor in YAML), `kzdata validate` ends
 with exit 0, 1 or 2 (never 3, never an uncaught exception), and every finding names the file
 it is in. More examples: KZDATA_FUZZ_EXAMPLES=500 python -m pytest tests/test_fuzz_validate.py"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -94,7 +98,96 @@ def _descriptor_value(data: st.DataObject, folder: Path) -> None:
     path.write_text(json.dumps(descriptor), encoding="utf-8")
 
 
-MUTATIONS = [_edit_cell, _raw_bytes, _descriptor_value]
+def _resource(data: st.DataObject, folder: Path) -> tuple[dict, dict] | None:
+    """The descriptor and one of its resources with a CSV file, when both can still be read."""
+    try:
+        descriptor = json.loads(_text(folder / "datapackage.json") or "")
+        resources = [r for r in descriptor["resources"] if isinstance(r.get("path"), str)]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    if not resources:
+        return None
+    return descriptor, data.draw(st.sampled_from(resources))
+
+
+def _save(folder: Path, descriptor: dict) -> None:
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def _split_into_parts(data: st.DataObject, folder: Path) -> None:
+    """The table as two files, the second with the header row again, as frictionless reads."""
+    if (found := _resource(data, folder)) is None:
+        return
+    descriptor, resource = found
+    path = folder / resource["path"]
+    if (text := _text(path)) is None:
+        return
+    lines = text.split("\n")
+    at = data.draw(st.integers(1, max(1, len(lines) - 1)))
+    (path.parent / f"part2-{path.name}").write_text(
+        "\n".join([lines[0], *lines[at:]]), encoding="utf-8"
+    )
+    path.write_text("\n".join(lines[:at]) + "\n", encoding="utf-8")
+    resource["path"] = [resource["path"], str(Path(resource["path"]).parent / f"part2-{path.name}")]
+    _save(folder, descriptor)
+
+
+def _inline_data(data: st.DataObject, folder: Path) -> None:
+    if (found := _resource(data, folder)) is None:
+        return
+    descriptor, resource = found
+    if (text := _text(folder / resource["path"])) is None:
+        return
+    resource["data"] = list(csv.reader(io.StringIO(text, newline="")))
+    for key in ("path", "bytes", "hash", "format", "mediatype", "encoding"):
+        resource.pop(key, None)
+    _save(folder, descriptor)
+
+
+def _backtracking_pattern(data: st.DataObject, folder: Path) -> None:
+    """A pattern Python's `re` never finishes on a cell of forty a's and a `!`."""
+    if (found := _resource(data, folder)) is None:
+        return
+    descriptor, resource = found
+    fields = (resource.get("schema") or {}).get("fields") or []
+    strings = [f for f in fields if isinstance(f, dict) and f.get("type", "string") == "string"]
+    if not strings:
+        return
+    field = data.draw(st.sampled_from(strings))
+    pattern = data.draw(st.sampled_from(["(a+)+", "(a|a)*", "(a+)+(?=!)"]))
+    field["constraints"] = {**(field.get("constraints") or {}), "pattern": pattern}
+    _save(folder, descriptor)
+    path = folder / resource["path"]
+    if (text := _text(path)) is not None and field.get("name") in text.split("\n")[0].split(","):
+        lines = text.split("\n")
+        cells = lines[min(1, len(lines) - 1)].split(",")
+        column = lines[0].split(",").index(field["name"])
+        if column < len(cells):
+            cells[column] = "a" * 40 + "!"
+            lines[min(1, len(lines) - 1)] = ",".join(cells)
+            path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _as_yaml(folder: Path) -> Path:
+    """The target: the descriptor as datapackage.yaml, when it is still JSON."""
+    try:
+        descriptor = json.loads(_text(folder / "datapackage.json") or "")
+    except ValueError:
+        return folder
+    (folder / "datapackage.json").unlink()
+    target = folder / "datapackage.yaml"
+    target.write_text(yaml.safe_dump(descriptor), encoding="utf-8")
+    return target
+
+
+MUTATIONS = [
+    _edit_cell,
+    _raw_bytes,
+    _descriptor_value,
+    _split_into_parts,
+    _inline_data,
+    _backtracking_pattern,
+]
 
 
 @settings(
@@ -109,7 +202,8 @@ def test_validate_never_crashes_and_names_the_file(data: st.DataObject) -> None:
         folder = Path(shutil.copytree(SHIPPED, Path(tmp) / "pkg"))
         for _ in range(data.draw(st.integers(1, 3))):
             data.draw(st.sampled_from(MUTATIONS))(data, folder)
-        result = CliRunner().invoke(app, ["validate", str(folder), "--format", "json"])
+        target = _as_yaml(folder) if data.draw(st.booleans()) else folder
+        result = CliRunner().invoke(app, ["validate", str(target), "--format", "json"])
         assert result.exit_code in (0, 1, 2), result.output
         if result.exit_code == 2:
             return  # could not run: said on stderr, no report

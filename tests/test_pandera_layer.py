@@ -227,7 +227,7 @@ def test_dialect_encoding_and_schema_files_are_honoured(tmp_path) -> None:
     assert rule_hits(target) == [("value-within-bounds", 3, "20")]
 
 
-def test_resources_that_are_not_local_csv_tables_are_skipped(tmp_path) -> None:
+def test_tables_that_are_not_local_csv_files_are_named_as_not_checked(tmp_path) -> None:
     resources = [
         {"name": "inline", "data": [["id", "n"], ["a", "x"]], "schema": SCHEMA},
         {"name": "json", "path": "t.json", "format": "json", "schema": SCHEMA},
@@ -237,7 +237,15 @@ def test_resources_that_are_not_local_csv_tables_are_skipped(tmp_path) -> None:
     ]
     content = b"id,value,lower_bound,upper_bound\na,20,1,10\n"
     target = local_target(tmp_path, resources, {"t.csv": content, "t.json": b"[]"})
-    assert pandera_layer.check(target, 1000) == []
+    items = pandera_layer.check(target, 1000)
+    assert sorted((type(i).__name__, i.resource) for i in items) == [
+        ("Finding", "multipart"),  # each of its two files has the row out of bounds
+        ("Finding", "multipart"),
+        ("NotChecked", "inline"),
+        ("NotChecked", "json"),
+        ("NotChecked", "remote"),
+    ]
+    assert {(i.path, i.row) for i in items if i.resource == "multipart"} == {("t.csv", 2)}
 
 
 def test_the_cli_reports_pandera_findings(runner, package) -> None:

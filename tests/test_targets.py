@@ -25,8 +25,8 @@ def test_a_url_of_another_scheme_is_named_with_its_slashes(runner) -> None:
     assert url in result.stderr and "http" in result.stderr
 
 
-@pytest.mark.parametrize(("suffix", "kind"), [(".csv", "a CSV table"), (".yaml", "a YAML file")])
-def test_a_table_or_yaml_file_is_named(package, tmp_path, suffix, kind) -> None:
+@pytest.mark.parametrize(("suffix", "kind"), [(".csv", "a CSV table"), (".tsv", "a CSV table")])
+def test_a_table_is_named(package, tmp_path, suffix, kind) -> None:
     target = tmp_path / f"table{suffix}"
     shutil.copy(package.csv_path("sources"), target)
     result = run(str(target))

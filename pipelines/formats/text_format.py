@@ -1,4 +1,5 @@
-"""Text: a readable table of findings, grouped by resource."""
+"""Text: a readable table of findings, grouped by resource and file (a multipart resource has
+several)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ def render(report: Report) -> str:
     if not report.findings:
         return "\n".join([head, *notes, "valid"]) + "\n"
     lines = [head, *notes, ""]
-    ordered = sorted(report.findings, key=lambda f: (f.resource or "", f.row or 0, f.field or ""))
-    for resource, group in groupby(ordered, key=lambda f: f.resource):
+    ordered = sorted(
+        report.findings, key=lambda f: (f.resource or "", f.path or "", f.row or 0, f.field or "")
+    )
+    for (resource, path), group in groupby(ordered, key=lambda f: (f.resource, f.path)):
         findings = list(group)
-        where = f" ({findings[0].path})" if findings[0].path else ""
+        where = f" ({path})" if path else ""
         lines.append(f"{resource or 'package'}{where}")
         lines += _table([_cells(f) for f in findings])
         lines.append("")

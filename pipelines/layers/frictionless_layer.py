@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from kzdata.pipelines import descriptor_profile
+from kzdata.pipelines.linear_patterns import linear_patterns
 from kzdata.pipelines.report import Finding, LayerItem
 from kzdata.pipelines.table_engine.layer_tables import Tables
 from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
@@ -33,8 +34,9 @@ def check(target: Target, limit: int) -> list[LayerItem]:
     try:
         # Not trusted: frictionless keeps refusing unsafe paths itself, as a second line. It
         # is given the descriptor with its schema and dialect files read in, as they were
-        # checked: it reads no descriptor file itself.
-        with system.use_context(trusted=False):
+        # checked: it reads no descriptor file itself. Its patterns run on a linear-time
+        # engine, never on Python's backtracking `re`.
+        with system.use_context(trusted=False), linear_patterns():
             package = _read(Package, target, profile)
             if isinstance(package, Finding):
                 return [*profile, package]
@@ -117,8 +119,10 @@ def _invalid_constraints(target: Target) -> list[Finding]:
 def _constraint_problem(key: str, value: Any, field_type: Any) -> str | None:
     if key == "pattern":
         try:
+            # Compiling is linear in the pattern's size; only matching can backtrack, and
+            # frictionless's matching is replaced (kzdata.pipelines.linear_patterns).
             re.compile(value)
-        except (re.error, TypeError) as exc:
+        except (re.error, TypeError, OverflowError, RecursionError) as exc:
             return f"is not a valid regular expression ({exc})"
     elif key in _LIMITS and not _is_limit_of(field_type, value):
         return f"is not a value of the field's type ({field_type})"

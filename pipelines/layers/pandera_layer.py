@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kzdata.pipelines.report import Finding, LayerItem, Omitted
+from kzdata.pipelines import resource_parts
+from kzdata.pipelines.report import Finding, LayerItem, NotChecked, Omitted
 from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part, is_local_csv_table
 
 if TYPE_CHECKING:
@@ -28,9 +29,22 @@ def check(target: Target, limit: int) -> list[LayerItem]:
     with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
         # Schema and dialect files come read in, as they were checked when the target opened.
         for resource in target.checked["resources"]:
-            if is_local_csv_table(resource):
+            if is_local_csv_table(resource) or resource_parts.is_multipart_csv(resource):
                 findings += _check_resource(resource, target.basepath, limit)
+            elif isinstance(resource, dict) and "schema" in resource:
+                findings.append(_not_read(resource))
     return findings
+
+
+def _not_read(resource: dict[str, Any]) -> NotChecked:
+    """A table this layer does not read: said, so that silence is not taken for a pass."""
+    kind = "inline data" if "data" in resource else "not a local CSV file"
+    name = resource.get("name")
+    return NotChecked(
+        LAYER,
+        f"{kind}: this layer reads local CSV files only",
+        name if isinstance(name, str) else None,
+    )
 
 
 def _check_resource(resource: dict[str, Any], base: Path, limit: int) -> list[LayerItem]:
@@ -43,13 +57,14 @@ def _check_resource(resource: dict[str, Any], base: Path, limit: int) -> list[La
         missing_to_null,
     )
 
-    where = {"resource": resource.get("name"), "path": resource["path"]}
+    paths = resource_parts.paths_of(resource) or [resource["path"]]
+    where = {"resource": resource.get("name"), "path": paths[0]}
     try:
         table_schema = descriptor_part(resource["schema"], base, "schema")
         dialect = descriptor_part(resource.get("dialect", {}), base, "dialect")
         schema = compile_schema(table_schema)
         names = [field["name"] for field in table_schema["fields"]]
-        frame = read_text_columns(base / resource["path"], dialect, resource.get("encoding"), names)
+        frame = resource_parts.read_text(resource, base, dialect, names, read_text_columns)
         frame = frame.with_columns(missing_to_null(table_schema, frame.columns))
     except (SchemaCompileError, UnreadablePart) as exc:
         message = f"the resource's Table Schema or dialect cannot be used: {exc}"
@@ -60,7 +75,8 @@ def _check_resource(resource: dict[str, Any], base: Path, limit: int) -> list[La
         schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
         header = dialect.get("header", True) is not False
-        return _findings(exc, schema, frame, header, where, limit)
+        found = _findings(exc, schema, frame, header, where, limit)
+        return resource_parts.in_parts(resource, base, dialect, found)
     return []
 
 

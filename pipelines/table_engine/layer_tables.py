@@ -59,19 +59,7 @@ class Tables:
             return None
         self._evaluated[resource.name] = table
         where = {"resource": resource.name, "path": resource.path}
-        items: list[LayerItem] = [
-            Finding(
-                LAYER,
-                PATTERN_NOT_CHECKED,
-                f"field {name!r}: the pattern {pattern!r} uses syntax the fast engine does not "
-                "run (look-around, back-references, POSIX classes); it was not checked (run "
-                "with --engine frictionless to check it)",
-                field=name,
-                value=pattern,
-                **where,
-            )
-            for name, pattern in result.unchecked_patterns
-        ]
+        items = _not_checked(result.unchecked_patterns, where)
         items += [to_finding(e, **where) for e in result.errors]
         items += [Omitted(LAYER, code, resource.name, n) for code, n in result.omitted.items()]
         return items
@@ -91,9 +79,12 @@ class Tables:
         return self._evaluated[name]
 
     def _frictionless(self, resource: Any, to_finding: Any) -> list[LayerItem]:
+        from kzdata.pipelines.linear_patterns import unchecked_patterns
+
         # One past the limit: frictionless also stops when it finds exactly `limit`.
         report = resource.validate(limit_errors=self.limit + 1)
-        items: list[LayerItem] = []
+        where = {"resource": resource.name, "path": resource.place}
+        items = _not_checked(unchecked_patterns(resource), where)
         for task in report.tasks:
             errors = task.errors
             if len(errors) > self.limit:
@@ -101,7 +92,42 @@ class Tables:
                 errors = errors[: self.limit]
                 items.append(Omitted(LAYER, None, task.name, None))
             items += [to_finding(e, resource=task.name, path=task.place) for e in errors]
+        return _in_parts(resource, self.base, items)
+
+
+def _in_parts(resource: Any, base: Path, items: list[LayerItem]) -> list[LayerItem]:
+    """A multipart resource's findings, each named by the file its row is in."""
+    if not resource.extrapaths or not isinstance(resource.path, str):
         return items
+    from kzdata.pipelines.resource_parts import parts
+
+    control = resource.dialect.get_control("csv")
+    dialect = {
+        "delimiter": control.delimiter,
+        "quoteChar": control.quote_char,
+        "header": resource.dialect.header,
+    }
+    located = parts([resource.path, *resource.extrapaths], base, dialect, resource.encoding)
+    if located is None:
+        return items
+    return [located.relocate(i) if isinstance(i, Finding) else i for i in items]
+
+
+def _not_checked(patterns: list[tuple[str, str]], where: dict[str, Any]) -> list[LayerItem]:
+    return [
+        Finding(
+            LAYER,
+            PATTERN_NOT_CHECKED,
+            f"field {name!r}: the pattern {pattern!r} needs a backtracking engine (look-around, "
+            "back-references) or uses syntax read otherwise by linear-time engines (POSIX "
+            "classes, \\p classes); its cells were not checked, as a backtracking pattern could "
+            "run without end",
+            field=name,
+            value=pattern,
+            **where,
+        )
+        for name, pattern in patterns
+    ]
 
 
 def _has_pattern(resource: Any) -> bool:

@@ -4,30 +4,62 @@ frictionless compiles `^PATTERN$` with Python's `re` and calls `match`; polars u
 `regex`, which runs in linear time and has no look-around or back-references. A pattern polars
 cannot compile, or one whose syntax means something else to the two engines (POSIX classes,
 class set operations, `\\p` classes, `\\z`), is not run: the engine reports a
-`pattern-not-checked` warning instead, and never falls back to backtracking.
+`pattern-not-checked` warning instead, and never falls back to backtracking. Both engines run
+patterns here: the vectorized one on columns, frictionless's cell readers one cell at a time
+(kzdata.pipelines.linear_patterns).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
 
 import polars as pl
 
 # Syntax Rust's regex reads otherwise than Python's re (or Python does not know at all).
 _DIFFERENT = ("[:", "&&", "--", "~~", "\\p", "\\P", "\\z", "\\Z")
+# Results kept per pattern on the per-cell path: repeated cells (codes, enums) are matched once.
+_CELL_CACHE = 65536
+
+
+def anchored(pattern: str) -> str | None:
+    """`pattern` as polars must run it to match as `re.match('^...$')` does; None when polars
+    cannot run it with the same meaning."""
+    if any(token in pattern for token in _DIFFERENT):
+        return None
+    # \A: match only at the start, as re.match does, whatever alternatives the pattern holds.
+    whole = "\\A(?:^" + pattern + "$)"
+    try:
+        pl.select(pl.lit("").str.contains(whole))
+    except pl.exceptions.PolarsError:
+        return None
+    return whole
 
 
 def pattern_matches(raw: pl.Expr, pattern: str) -> pl.Expr | None:
     """True where a cell matches `pattern` as frictionless's `re.match('^...$')` does; None when
     the pattern cannot be run by polars with the same meaning."""
-    if any(token in pattern for token in _DIFFERENT):
-        return None
-    # \A: match only at the start, as re.match does, whatever alternatives the pattern holds.
-    anchored = "\\A(?:^" + pattern + "$)"
-    try:
-        pl.select(pl.lit("").str.contains(anchored))
-    except pl.exceptions.PolarsError:
+    whole = anchored(pattern)
+    if whole is None:
         return None
     # Python's final `$` also matches before a trailing newline.
     without_newline = raw.str.strip_suffix("\n")
-    return raw.str.contains(anchored) | (
-        raw.str.ends_with("\n") & without_newline.str.contains(anchored)
-    )
+    return raw.str.contains(whole) | (raw.str.ends_with("\n") & without_newline.str.contains(whole))
+
+
+def cell_matcher(pattern: str) -> Callable[[str], bool] | None:
+    """A function telling whether one cell matches `pattern` as `pattern_matches` does; None
+    when the pattern cannot be run by polars with the same meaning."""
+    whole = anchored(pattern)
+    if whole is None:
+        return None
+
+    def contains(text: str) -> bool:
+        return bool(pl.Series([text], dtype=pl.String).str.contains(whole).item())
+
+    @lru_cache(maxsize=_CELL_CACHE)
+    def matcher(cell: str) -> bool:
+        # Python's final `$` also matches before a trailing newline.
+        return contains(cell) or (cell.endswith("\n") and contains(cell[:-1]))
+
+    return matcher
