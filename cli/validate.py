@@ -12,6 +12,7 @@ from kzdata.pipelines.descriptor_limits import MAX_DESCRIPTOR_BYTES, MAX_DESCRIP
 from kzdata.pipelines.finding import DEFAULT_LIMIT
 from kzdata.pipelines.remote_http import MAX_FILE_BYTES, READ_TIMEOUT
 from kzdata.pipelines.safe_zip import MAX_BYTES, MAX_MEMBERS, MAX_RATIO
+from kzdata.pipelines.table_limits import BYTES_MARGIN, MAX_CELL_BYTES
 
 ZIPS, URLS, RELEASES = "Zip targets", "URL targets", "Releases"
 
@@ -92,6 +93,21 @@ def validate(
             min=1, help="Refuse a descriptor, schema or dialect file nested deeper than this."
         ),
     ] = MAX_DESCRIPTOR_DEPTH,
+    max_cell_bytes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="A table with a cell larger than this is reported and read by no layer.",
+        ),
+    ] = MAX_CELL_BYTES,
+    bytes_margin: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="A table file larger than its recorded `bytes` plus this is reported and not "
+            "read at all.",
+        ),
+    ] = BYTES_MARGIN,
     documents: Annotated[
         Path | None,
         typer.Option(
@@ -156,6 +172,7 @@ def validate(
     from kzdata.pipelines.formats import FORMATS
     from kzdata.pipelines.remote import FetchOptions
     from kzdata.pipelines.safe_zip import ZipLimits
+    from kzdata.pipelines.table_limits import RawLimits
     from kzdata.pipelines.validate import validate as run_validate
 
     limits = Limits(max_bytes=max_descriptor_bytes, max_depth=max_descriptor_depth)
@@ -178,6 +195,7 @@ def validate(
         public_key=public_key,
         expect_sha256=expect_sha256,
         engine=engine.value,
+        raw_limits=RawLimits(max_cell_bytes=max_cell_bytes, bytes_margin=bytes_margin),
     )
     typer.echo(FORMATS[output_format.value](report), nl=False)
     raise typer.Exit(report.exit_code(fail_on.value))

@@ -54,6 +54,8 @@ class Target:
     public_key: Path | None = None
     # Which engine checks the tables against their Table Schemas (`kzdata validate --engine`).
     engine: str = "auto"
+    # Tables no layer reads, by resource name, with why (kzdata.pipelines.table_gate).
+    withheld: dict[str, str] = field(default_factory=dict)
 
     @property
     def basepath(self) -> Path:

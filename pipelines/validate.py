@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kzdata.pipelines import remote, safe_zip
+from kzdata.pipelines import remote, safe_zip, table_gate
 from kzdata.pipelines.descriptor_limits import DEFAULT_LIMITS, Limits
 from kzdata.pipelines.errors import CannotRun
 from kzdata.pipelines.layers import (
@@ -20,6 +20,7 @@ from kzdata.pipelines.layers import (
 from kzdata.pipelines.local_package import local_package
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
 from kzdata.pipelines.table_engine.choice import ENGINES
+from kzdata.pipelines.table_limits import RawLimits
 from kzdata.pipelines.target import Target, open_target
 from kzdata.schemas.severities import Severities
 
@@ -47,6 +48,7 @@ def validate(
     public_key: str | Path | None = None,
     expect_sha256: str | None = None,
     engine: str = "auto",
+    raw_limits: RawLimits | None = None,
 ) -> Report:
     """Validate the package at `target` (a folder, a datapackage.json, a zip archive or an
     http(s) URL) with the named layers (all of them by default), grading findings by
@@ -57,7 +59,8 @@ def validate(
     beside the package, when it exists; see kzdata.pipelines.documents). `public_key` checks
     a release's signature; `expect_sha256` pins what was downloaded (the zip, or SHA256SUMS).
     `engine` checks the tables against their Table Schemas: "frictionless", "fast"
-    (vectorized) or "auto" (by size; kzdata.pipelines.table_engine.choice).
+    (vectorized) or "auto" (by size; kzdata.pipelines.table_engine.choice). `raw_limits`
+    bound how far a table's bytes are read (kzdata.pipelines.raw_table).
 
     Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
     that is malformed or points outside its package, and an archive or download that is
@@ -90,7 +93,7 @@ def validate(
                 severities=severities,
                 limit=limit,
             )
-            _run_layers(report, opened, selected)
+            _run_layers(report, opened, selected, raw_limits or RawLimits())
             if local.display_root is not None:
                 # Name files by the zip or URL, and find their lines while they still exist.
                 from kzdata.pipelines.formats.locations import Locator
@@ -105,15 +108,37 @@ def validate(
         return report
 
 
-def _run_layers(report: Report, opened: Target, selected: list[str]) -> None:
+def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLimits) -> None:
     report.add(opened.findings)
     if opened.descriptor is None or opened.findings:
         # Only the opening checks ran; they are the frictionless layer's.
         report.layers = list(dict.fromkeys(f.layer for f in opened.findings))
         return
+    # Every table's raw bytes, before any layer reads its cells: a table no reader should
+    # parse is withheld from every layer (whichever run), and each says so.
+    gate = _run_gate(opened, raw, report.limit)
+    opened.withheld = gate.withheld
+    narrowed = table_gate.without(opened, gate.withheld)
     for name in selected:
         report.layers.append(name)
-        report.add(_run(name, LAYERS[name], opened, report.limit))
+        # The frictionless layer sees the whole descriptor (its profile is checked whole) and
+        # skips the withheld tables itself; the other layers see the package without them.
+        if name == FRICTIONLESS:
+            report.add(gate.items)
+        seen = opened if name == FRICTIONLESS else narrowed
+        report.add(_run(name, LAYERS[name], seen, report.limit))
+        report.add(gate.not_checked(name))
+
+
+FRICTIONLESS = "frictionless"
+
+
+def _run_gate(opened: Target, raw: RawLimits, limit: int) -> table_gate.Gate:
+    """The raw checks; a crash in them is the frictionless layer's internal error (exit 3)."""
+    try:
+        return table_gate.check(opened, raw, limit)
+    except Exception as exc:  # a bug in kzdata, reported as one
+        return table_gate.Gate(items=[_crashed(FRICTIONLESS, exc)])
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -142,15 +167,17 @@ def _run(name: str, layer: Layer, target: Target, limit: int) -> list[LayerItem]
     try:
         return layer(target, limit)
     except Exception as exc:  # a bug in the layer, reported as one, never as invalid data
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return [
-            Finding(
-                layer=name,
-                rule=INTERNAL_RULE,
-                message=f"the {name} layer crashed (a bug in kzdata): {type(exc).__name__}: "
-                f"{exc} at {Path(where.filename).name}:{where.lineno}",
-                # The exception text may quote data: as the value, it is masked with the rest
-                # when the layer's findings are privacy findings.
-                value=str(exc) or None,
-            )
-        ]
+        return [_crashed(name, exc)]
+
+
+def _crashed(name: str, exc: Exception) -> Finding:
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return Finding(
+        layer=name,
+        rule=INTERNAL_RULE,
+        message=f"the {name} layer crashed (a bug in kzdata): {type(exc).__name__}: "
+        f"{exc} at {Path(where.filename).name}:{where.lineno}",
+        # The exception text may quote data: as the value, it is masked with the rest when
+        # the layer's findings are privacy findings.
+        value=str(exc) or None,
+    )

@@ -45,7 +45,7 @@ def check(target: Target, limit: int) -> list[LayerItem]:
                 return profile + [
                     _finding(e, path=target.descriptor_path.name) for e in exc.to_errors()
                 ]
-            tables = Tables(package, target.basepath, target.engine, limit)
+            tables = Tables(package, target.basepath, target.engine, limit, target.withheld)
             findings: list[LayerItem] = list(profile)
             for resource in package.resources:
                 findings += tables.check(resource, _finding)

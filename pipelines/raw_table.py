@@ -1,0 +1,495 @@
+"""Checks on a CSV table's raw bytes, before any reader parses its cells: what a table's bytes
+can hide from a reader that decodes or splits them leniently.
+
+The file is read in chunks (memory is bounded by the chunk, not the file) and scanned with
+C-speed operations only: `bytes.isascii`, `re` on bytes and text, numpy over the bytes. Each
+finding names its byte offset, and the row (frictionless numbering: the header is row 1) and
+field it falls in, from a vectorized count of the line breaks and delimiters outside quotes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kzdata.pipelines.finding import Finding, LayerItem, Omitted
+from kzdata.pipelines.table_limits import RawLimits
+
+LAYER = "frictionless"
+# Bytes read and scanned at a time.
+CHUNK = 8 * 1024 * 1024
+
+BOM = b"\xef\xbb\xbf"
+_UTF8 = {"utf-8", "utf-8-sig"}  # codecs' names for the encodings scanned here
+
+# The rules, by the kind of character or byte that breaks them.
+INVALID_UTF8 = "invalid-utf8"
+BYTE_ORDER_MARK = "byte-order-mark"
+NUL_BYTE = "nul-byte"
+MIXED_LINE_ENDINGS = "mixed-line-endings"
+LONE_CARRIAGE_RETURN = "lone-carriage-return"
+BIDI_CONTROL = "bidi-control"
+CONTROL_CHARACTER = "control-character"
+INVISIBLE_CHARACTER = "invisible-character"
+KEY_NOT_NFC = "key-not-nfc"
+CELL_TOO_LARGE = "cell-too-large"
+FILE_TOO_LARGE = "file-too-large"
+
+
+@dataclass
+class RawResult:
+    """A table's raw findings, and why no layer should read its cells (None: they may)."""
+
+    items: list[LayerItem] = field(default_factory=list)
+    withheld: str | None = None
+
+
+# Bidirectional embeddings, overrides and isolates: they reorder how text is displayed.
+_BIDI = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+# Tab, line feed and carriage return are CSV's own; NUL has its rule.
+_ALLOWED_CONTROLS = {0x00, 0x09, 0x0A, 0x0D}
+
+
+@cache
+def _suspects() -> tuple[re.Pattern[str], re.Pattern[bytes]]:
+    """Characters that can disguise a value: controls (Cc), format characters (Cf: bidi
+    controls, zero-width characters, soft hyphen, a byte-order mark inside text) and the line
+    and paragraph separators (Zl, Zp). Also lone surrogates, which surrogateescape decoding
+    makes of bytes that are not UTF-8."""
+    # Planes 0, 1 and 14 hold every character of these categories (the others hold letters
+    # and private use): scanning only them keeps this to a few hundredths of a second.
+    planes = (*range(0x20000), *range(0xE0000, 0xF0000))
+    chars = [
+        chr(c)
+        for c in planes
+        if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp") and c not in _ALLOWED_CONTROLS
+    ]
+    text_class = "[" + "".join(re.escape(c) for c in chars) + "\udc80-\udcff]+"
+    ascii_class = "[" + "".join(re.escape(c) for c in chars if ord(c) < 0x80) + "]"
+    return re.compile(text_class), re.compile(ascii_class.encode("ascii"))
+
+
+_NUL = re.compile(rb"\x00+")
+
+
+def _kind(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return INVALID_UTF8
+    if code in _BIDI:
+        return BIDI_CONTROL
+    if unicodedata.category(char) == "Cc":
+        return CONTROL_CHARACTER
+    return INVISIBLE_CHARACTER
+
+
+def check_table(
+    path: Path, resource: dict[str, Any], limits: RawLimits, limit: int, name: str | None = None
+) -> RawResult:
+    """The raw findings of the CSV file at `path` of `resource` (a resolved descriptor: schema
+    and dialect inline), at most `limit` per rule (the rest counted). A file far larger than
+    its recorded `bytes` is not read; a table with a cell beyond `limits.max_cell_bytes`, or
+    with bytes that are not UTF-8, is withheld from the layers that read cells."""
+    where = {"resource": name or resource.get("name"), "path": resource.get("path")}
+    size = path.stat().st_size
+    recorded = resource.get("bytes")
+    if isinstance(recorded, int) and not isinstance(recorded, bool):
+        if size > recorded + limits.bytes_margin:
+            message = (
+                f"the file has {size} bytes, more than its recorded {recorded} plus a margin "
+                f"of {limits.bytes_margin} (--bytes-margin): it was not read, hashed or checked"
+            )
+            finding = Finding(LAYER, FILE_TOO_LARGE, message, value=str(size), **where)
+            return RawResult([finding], f"its file is far larger than its recorded bytes ({size})")
+    encoding = _codec(resource.get("encoding"))
+    if encoding not in _UTF8:
+        return RawResult()  # another encoding: frictionless decodes and checks it
+    scan = _Scan(resource, limits, limit, declared_bom=encoding == "utf-8-sig")
+    with path.open("rb") as handle:
+        for base, chunk in _chunks(handle):
+            scan.feed(base, chunk)
+    scan.finish(path)
+    items: list[LayerItem] = [Finding(LAYER, **f, **where) for f in scan.findings]
+    items += [Omitted(LAYER, rule, where["resource"], n) for rule, n in scan.omitted.items()]
+    withheld = None
+    if scan.counts.get(CELL_TOO_LARGE):
+        withheld = f"a cell is larger than {limits.max_cell_bytes} bytes (--max-cell-bytes)"
+    elif scan.counts.get(INVALID_UTF8):
+        withheld = "its bytes are not UTF-8"
+    return RawResult(items, withheld)
+
+
+def _codec(encoding: Any) -> str:
+    if encoding is None:
+        return "utf-8"
+    try:
+        return codecs.lookup(str(encoding)).name
+    except LookupError:
+        return str(encoding)  # frictionless reports an unknown encoding
+
+
+def _chunks(handle: Any) -> Iterator[tuple[int, bytes]]:
+    """(offset, bytes) pieces of a file, never splitting a UTF-8 sequence or a CRLF."""
+    base, carry = 0, b""
+    while True:
+        data = handle.read(CHUNK)
+        buffer = carry + data
+        if not data:
+            if buffer:
+                yield base, buffer
+            return
+        cut = len(buffer)
+        for i in range(len(buffer) - 1, max(len(buffer) - 4, 0) - 1, -1):
+            if buffer[i] & 0xC0 != 0x80:  # the start of the last character
+                cut = i
+                break
+        if cut > 0 and buffer[cut - 1] == 0x0D:
+            cut -= 1
+        if cut == 0:
+            cut = len(buffer)
+        yield base, buffer[:cut]
+        base += cut
+        carry = buffer[cut:]
+
+
+class _Scan:
+    """One pass over a file's chunks."""
+
+    def __init__(
+        self, resource: dict[str, Any], limits: RawLimits, limit: int, declared_bom: bool
+    ) -> None:
+        schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+        fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
+        self.names = [f.get("name") if isinstance(f, dict) else None for f in fields]
+        self.keys = _key_fields(schema)
+        self.delimiter, self.quote = _dialect(resource)
+        self.limits, self.limit, self.declared_bom = limits, limit, declared_bom
+        self.findings: list[dict[str, Any]] = []
+        self.counts: dict[str, int] = {}
+        self.omitted: dict[str, int] = {}
+        # Carried from chunk to chunk: rows before it, delimiters since the last line break,
+        # inside quotes, where the last cell started, the line endings seen.
+        self.rows = 0
+        self.columns = 0
+        self.quoted = False
+        self.cell_start = 0
+        self.endings: dict[str, int] = {}  # "crlf" / "lf" -> offset of the first
+        self.malformed = False  # a quote opens inside a cell: csv measures the cells
+        self.large: tuple[int, int, int] | None = None  # (offset, row, field) of a large cell
+        self.last_byte = 0x0A  # the byte before the chunk: a file starts as after a line break
+        self.total = 0  # bytes scanned
+
+    def add(self, rule: str, message: str, offset: int | None, **where: Any) -> None:
+        self.counts[rule] = self.counts.get(rule, 0) + 1
+        if self.counts[rule] > self.limit:
+            self.omitted[rule] = self.omitted.get(rule, 0) + 1
+            return
+        if offset is not None:
+            message = f"{message} (at byte {offset})"
+        self.findings.append({"rule": rule, "message": message, **where})
+
+    def feed(self, base: int, chunk: bytes) -> None:
+        start = 0
+        if base == 0 and chunk.startswith(BOM):
+            start = len(BOM)
+            if not self.declared_bom:
+                self.add(
+                    BYTE_ORDER_MARK,
+                    "the file starts with a UTF-8 byte-order mark (frictionless accepts it; some "
+                    "readers take it for part of the first label)",
+                    0,
+                    row=1,
+                )
+        if self.delimiter is None and base == 0:
+            self.delimiter = _sniff(chunk[start:])
+        hits = self._hits(base, chunk, start)
+        structure = _Structure(self, base, chunk, start)
+        for rule, offset, message, value in hits:
+            row, column = structure.locate(offset)
+            name = self.names[column] if column is not None and column < len(self.names) else None
+            if rule == KEY_NOT_NFC and name not in self.keys:
+                continue
+            self.add(rule, message, offset, row=row, field=name, value=value)
+        structure.report(self)
+
+    def _hits(self, base: int, chunk: bytes, start: int) -> list[tuple[str, int, str, Any]]:
+        """(rule, offset, message, value) of every suspect character of a chunk."""
+        hits = []
+        for match in _NUL.finditer(chunk, start):
+            count = len(match.group())
+            hits.append((NUL_BYTE, base + match.start(), f"{count} NUL byte(s)", None))
+        if chunk.isascii():
+            for match in _suspects()[1].finditer(chunk, start):
+                code = chunk[match.start()]
+                message = f"control character U+{code:04X} in a cell"
+                hits.append((CONTROL_CHARACTER, base + match.start(), message, f"U+{code:04X}"))
+            return hits
+        text = chunk[start:].decode("utf-8", "surrogateescape")
+        offsets = _ByteOffsets(text, base + start)
+        for match in _suspects()[0].finditer(text):
+            # A run of one kind is one finding: split a mixed run by kind.
+            run = match.group()
+            i = 0
+            while i < len(run):
+                kind = _kind(run[i])
+                j = i + 1
+                while j < len(run) and _kind(run[j]) == kind:
+                    j += 1
+                hits.append(_hit(kind, run[i:j], offsets.of(match.start() + i)))
+                i = j
+        if self.keys and not unicodedata.is_normalized("NFC", text):
+            offsets = _ByteOffsets(text, base + start)
+            for position, end in _not_nfc(text):
+                value = text[position:end][:20]
+                message = (
+                    "text that changes under Unicode NFC normalization in a key field: "
+                    f"{value!a} is {unicodedata.normalize('NFC', value)!a} in NFC, "
+                    "and would look the same"
+                )
+                hits.append((KEY_NOT_NFC, offsets.of(position), message, value))
+        hits.sort(key=lambda h: h[1])
+        return hits
+
+    def finish(self, path: Path) -> None:
+        if self.total - self.cell_start > self.limits.max_cell_bytes and self.large is None:
+            self.large = (self.cell_start, self.rows + 1, self.columns)
+        if self.malformed:
+            self._cells_by_csv(path)
+        elif self.large is not None:
+            offset, row, column = self.large
+            name = self.names[column] if column < len(self.names) else None
+            self.add(
+                CELL_TOO_LARGE,
+                f"a cell of more than {self.limits.max_cell_bytes} bytes (--max-cell-bytes) "
+                "starts here; no layer reads this table's cells",
+                offset,
+                row=row,
+                field=name,
+            )
+        if "crlf" in self.endings and "lf" in self.endings:
+            first_crlf, first_lf = self.endings["crlf"], self.endings["lf"]
+            offset, row = max(first_crlf, first_lf)
+            kind = "LF" if first_lf > first_crlf else "CRLF"
+            self.add(
+                MIXED_LINE_ENDINGS,
+                f"rows end in both CRLF and LF; this row is the first to end in {kind}",
+                offset,
+                row=row,
+            )
+
+    def _cells_by_csv(self, path: Path) -> None:
+        """Quotes the vectorized count cannot follow (a quote opening inside a cell): the cell
+        sizes are measured by Python's csv module, as frictionless reads the file."""
+        limit = csv.field_size_limit()
+        csv.field_size_limit(self.limits.max_cell_bytes)
+        dialect = {"delimiter": chr(self.delimiter or 44), "quotechar": chr(self.quote)}
+        try:
+            with path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
+                reader = csv.reader(handle, **dialect)
+                try:
+                    for _ in reader:
+                        pass
+                except csv.Error as exc:
+                    if "field limit" in str(exc):
+                        self.add(
+                            CELL_TOO_LARGE,
+                            f"a cell of more than {self.limits.max_cell_bytes} bytes "
+                            "(--max-cell-bytes) ends on this line; no layer reads this "
+                            "table's cells",
+                            None,
+                            row=reader.line_num,
+                        )
+        finally:
+            csv.field_size_limit(limit)
+
+
+class _Structure:
+    """Where a chunk's line breaks and delimiters outside quotes are, to locate offsets in
+    rows and fields, measure cells and note line endings."""
+
+    def __init__(self, scan: _Scan, base: int, chunk: bytes, start: int) -> None:
+        self.scan, self.base = scan, base
+        array = np.frombuffer(chunk, dtype=np.uint8)
+        if start:
+            array = array.copy()
+            array[:start] = 0x20  # the byte-order mark is no part of the table
+        quotes = array == scan.quote
+        if quotes.any():
+            # Inside quotes after each byte: every quote toggles (a doubled quote twice).
+            toggles = np.cumsum(quotes, dtype=np.uint8) & 1
+            inside = toggles.astype(bool) ^ scan.quoted
+            before = np.empty_like(inside)
+            before[0] = scan.quoted
+            before[1:] = inside[:-1]
+            opening = quotes & inside & ~before
+            if opening.any():
+                previous = np.empty_like(array)
+                previous[0] = scan.last_byte
+                previous[1:] = array[:-1]
+                at_start = (previous == scan.delimiter) | (previous == 0x0A) | (previous == 0x0D)
+                if (opening & ~at_start).any():
+                    scan.malformed = True
+            outside = ~before
+            scan.quoted = bool(inside[-1])
+        else:
+            outside = np.full(array.shape, not scan.quoted)
+        lf = array == 0x0A
+        cr = array == 0x0D
+        following_lf = np.zeros_like(lf)
+        following_lf[:-1] = lf[1:]
+        lone_cr = cr & ~following_lf
+        after_cr = np.zeros_like(cr)
+        after_cr[1:] = cr[:-1]
+        breaks = (lf | lone_cr) & outside
+        self.breaks = np.flatnonzero(breaks)
+        self.delimiters = np.flatnonzero((array == scan.delimiter) & outside)
+        self.start_rows, self.start_columns = scan.rows, scan.columns
+        self.crlf = np.flatnonzero(lf & after_cr & outside)
+        self.lf = np.flatnonzero(lf & ~after_cr & outside)
+        self.lone_cr = np.flatnonzero(lone_cr & outside)
+        self.separators = np.flatnonzero(breaks | ((array == scan.delimiter) & outside))
+        self.length = len(array)
+        self.last = int(array[-1])
+
+    def locate(self, offset: int) -> tuple[int, int | None]:
+        """The row and the field position (0-based) of a byte of this chunk."""
+        p = offset - self.base
+        before = int(np.searchsorted(self.breaks, p))
+        row = self.start_rows + before + 1
+        delimiters = int(np.searchsorted(self.delimiters, p))
+        if before:
+            last_break = int(self.breaks[before - 1])
+            return row, delimiters - int(np.searchsorted(self.delimiters, last_break))
+        return row, self.start_columns + delimiters
+
+    def report(self, scan: _Scan) -> None:
+        """Line endings and cell sizes of the chunk; then carry its state to the next one."""
+        for kind, found in (("crlf", self.crlf), ("lf", self.lf)):
+            if len(found) and kind not in scan.endings:
+                offset = self.base + int(found[0])
+                scan.endings[kind] = (offset, self.locate(offset)[0])
+        for position in self.lone_cr[: scan.limit]:
+            offset = self.base + int(position)
+            scan.add(
+                LONE_CARRIAGE_RETURN,
+                "a line ends in a carriage return alone (CR): Python's csv module starts a "
+                "row here, other readers do not",
+                offset,
+                row=self.locate(offset)[0],
+            )
+        if scan.large is None:
+            self._cell_sizes(scan)
+        scan.rows = self.start_rows + len(self.breaks)
+        if len(self.breaks):
+            last = int(self.breaks[-1])
+            scan.columns = len(self.delimiters) - int(np.searchsorted(self.delimiters, last))
+        else:
+            scan.columns = self.start_columns + len(self.delimiters)
+        scan.total = self.base + self.length
+        scan.last_byte = self.last
+
+    def _cell_sizes(self, scan: _Scan) -> None:
+        limit = scan.limits.max_cell_bytes
+        if len(self.separators) == 0:
+            return  # the cell goes on into the next chunk
+        ends = self.separators + self.base
+        starts = np.empty_like(ends)
+        starts[0] = scan.cell_start
+        starts[1:] = ends[:-1] + 1
+        sizes = ends - starts
+        large = np.flatnonzero(sizes > limit)
+        if len(large):
+            i = int(large[0])
+            start = int(starts[i])
+            if start >= self.base:
+                row, column = self.locate(start)
+            else:
+                row, column = self.start_rows + 1, self.start_columns
+            scan.large = (start, row, column if column is not None else 0)
+        scan.cell_start = int(ends[-1]) + 1
+
+
+class _ByteOffsets:
+    """Byte offsets of positions in text decoded from UTF-8 (with surrogateescape), asked
+    for in increasing order."""
+
+    def __init__(self, text: str, base: int) -> None:
+        self.text, self.position, self.offset = text, 0, base
+
+    def of(self, position: int) -> int:
+        segment = self.text[self.position : position]
+        self.offset += len(segment.encode("utf-8", "surrogateescape"))
+        self.position = position
+        return self.offset
+
+
+def _hit(kind: str, run: str, offset: int) -> tuple[str, int, str, str]:
+    if kind == INVALID_UTF8:
+        raw = run.encode("utf-8", "surrogateescape")
+        shown = raw[:8].hex(" ")
+        return kind, offset, f"{len(raw)} byte(s) that are not UTF-8 ({shown})", shown
+    names = ", ".join(
+        f"U+{ord(c):04X} {unicodedata.name(c, 'control')}" for c in dict.fromkeys(run[:8])
+    )
+    described = {
+        BIDI_CONTROL: "bidirectional control character(s), which reorder how text is shown,",
+        CONTROL_CHARACTER: "control character(s)",
+        INVISIBLE_CHARACTER: "invisible character(s)",
+    }[kind]
+    value = " ".join(f"U+{ord(c):04X}" for c in run[:8])
+    return kind, offset, f"{described} in a cell ({names})", value
+
+
+def _not_nfc(text: str) -> Iterator[tuple[int, int]]:
+    """Where text changes under NFC: each non-ASCII run, with the character before it (a
+    combining mark composes with the letter before it), that NFC changes."""
+    for match in re.finditer(r"[^\x00-\x7f]+", text):
+        start = max(match.start() - 1, 0)
+        if not unicodedata.is_normalized("NFC", text[start : match.end()]):
+            yield start, match.end()
+
+
+def _key_fields(schema: dict[str, Any]) -> set[str]:
+    """Fields whose values identify rows: the primary key, unique fields, foreign keys."""
+    keys: set[str] = set()
+    primary = schema.get("primaryKey")
+    keys.update([primary] if isinstance(primary, str) else primary or [])
+    for f in schema.get("fields") or []:
+        if isinstance(f, dict) and isinstance(f.get("constraints"), dict):
+            if f["constraints"].get("unique") is True:
+                keys.add(f.get("name"))
+    for fk in schema.get("foreignKeys") or []:
+        fields = fk.get("fields") if isinstance(fk, dict) else None
+        keys.update([fields] if isinstance(fields, str) else fields or [])
+    return {k for k in keys if isinstance(k, str)}
+
+
+def _dialect(resource: dict[str, Any]) -> tuple[int | None, int]:
+    """The delimiter (None: to sniff) and quote character, as bytes."""
+    dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+    options = {**dialect, **(dialect.get("csv") if isinstance(dialect.get("csv"), dict) else {})}
+    delimiter, quote = options.get("delimiter"), options.get("quoteChar", '"')
+    if not (isinstance(quote, str) and len(quote) == 1 and quote.isascii()):
+        quote = '"'
+    if isinstance(delimiter, str) and len(delimiter) == 1 and delimiter.isascii():
+        return ord(delimiter), ord(quote)
+    return None, ord(quote)
+
+
+def _sniff(head: bytes) -> int:
+    """The delimiter frictionless would sniff among its candidates, from the first lines."""
+    sample = b"".join(head[:65536].splitlines(keepends=True)[:100])
+    try:
+        found = csv.Sniffer().sniff(sample.decode("utf-8", "replace"), ",\t;|").delimiter
+    except csv.Error:
+        return ord(",")
+    return ord(found)
