@@ -138,7 +138,10 @@ def _codec(encoding: Any) -> str:
 
 
 def _chunks(handle: Any) -> Iterator[tuple[int, bytes]]:
-    """(offset, bytes) pieces of a file, never splitting a UTF-8 sequence or a CRLF."""
+    """(offset, bytes) pieces of a file. A piece ends after a line feed, a space or a common
+    delimiter where one is near its end, so that no UTF-8 sequence, CRLF, run of suspect bytes
+    or letter with its combining marks is split; else (rare: a run longer than that, which may
+    then be reported in two parts) at the start of its last character."""
     base, carry = 0, b""
     while True:
         data = handle.read(CHUNK)
@@ -147,18 +150,26 @@ def _chunks(handle: Any) -> Iterator[tuple[int, bytes]]:
             if buffer:
                 yield base, buffer
             return
-        cut = len(buffer)
-        for i in range(len(buffer) - 1, max(len(buffer) - 4, 0) - 1, -1):
-            if buffer[i] & 0xC0 != 0x80:  # the start of the last character
-                cut = i
-                break
-        if cut > 0 and buffer[cut - 1] == 0x0D:
-            cut -= 1
-        if cut == 0:
-            cut = len(buffer)
-        yield base, buffer[:cut]
-        base += cut
-        carry = buffer[cut:]
+        found = _PIECE_END.search(buffer, max(len(buffer) - _NEAR_END, 0))
+        if found is not None:
+            end = found.end()
+        elif len(buffer) < _NEAR_END:
+            end = 0
+        else:
+            starts = (i for i in range(len(buffer) - 1, -1, -1) if buffer[i] & 0xC0 != 0x80)
+            end = next(starts, 0)
+            end -= 1 if end > 0 and buffer[end - 1] == 0x0D else 0
+            end = end or len(buffer)  # bytes that are no characters: never hold them all
+        if end == 0:
+            carry = buffer  # nowhere to cut yet: read on
+            continue
+        yield base, buffer[:end]
+        base += end
+        carry = buffer[end:]
+
+
+_NEAR_END = 64
+_PIECE_END = re.compile(rb"[\n\t ,;|](?=[^\n\t ,;|]*\Z)")
 
 
 class _Scan:

@@ -153,11 +153,13 @@ def _finding(error: Any, **where: Any) -> Finding:
     value = getattr(error, "cell", None)
     if value is None and values:
         value = ",".join("" if v is None else str(v) for v in values)
+    # Label errors carry the header's row in `row_numbers` (the header is row 1).
+    rows = getattr(error, "row_numbers", None)
     return Finding(
         layer=LAYER,
         rule=error.type,
         message=error.message,
-        row=getattr(error, "row_number", None),
+        row=getattr(error, "row_number", None) or (rows[0] if rows else None),
         field=field,
         value=value,
         **where,
