@@ -54,6 +54,8 @@ class Target:
     public_key: Path | None = None
     # Which engine checks the tables against their Table Schemas (`kzdata validate --engine`).
     engine: str = "auto"
+    # The limits the descriptor was read within (`kzdata validate --max-descriptor-...`).
+    limits: Limits = DEFAULT_LIMITS
     # Tables no layer reads, by resource name, with why (kzdata.pipelines.table_gate).
     withheld: dict[str, str] = field(default_factory=dict)
 
@@ -89,7 +91,7 @@ def open_target(target: str | Path, limits: Limits = DEFAULT_LIMITS) -> Target:
             f"{path}: {kind}, not a data package descriptor; kzdata validates a package "
             f"folder or its {DESCRIPTOR}{_ADVICE.get(kind, '')}"
         )
-    result = Target(label=text, descriptor_path=path)
+    result = Target(label=text, descriptor_path=path, limits=limits)
     try:
         descriptor = read_json(path, limits)
     except DescriptorRefused as exc:

@@ -10,6 +10,7 @@ from pathlib import Path
 from kzdata.pipelines import remote, safe_zip, table_gate
 from kzdata.pipelines.descriptor_limits import DEFAULT_LIMITS, Limits
 from kzdata.pipelines.errors import CannotRun
+from kzdata.pipelines.finding_policy import MESSAGE_CHARS, VALUE_CHARS
 from kzdata.pipelines.layers import (
     frictionless_layer,
     great_expectations_layer,
@@ -49,6 +50,8 @@ def validate(
     expect_sha256: str | None = None,
     engine: str = "auto",
     raw_limits: RawLimits | None = None,
+    value_chars: int = VALUE_CHARS,
+    message_chars: int = MESSAGE_CHARS,
 ) -> Report:
     """Validate the package at `target` (a folder, a datapackage.json, a zip archive or an
     http(s) URL) with the named layers (all of them by default), grading findings by
@@ -60,7 +63,8 @@ def validate(
     a release's signature; `expect_sha256` pins what was downloaded (the zip, or SHA256SUMS).
     `engine` checks the tables against their Table Schemas: "frictionless", "fast"
     (vectorized) or "auto" (by size; kzdata.pipelines.table_engine.choice). `raw_limits`
-    bound how far a table's bytes are read (kzdata.pipelines.raw_table).
+    bound how far a table's bytes are read (kzdata.pipelines.raw_table); a finding quotes at
+    most `value_chars` of a value and `message_chars` of a message.
 
     Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
     that is malformed or points outside its package, and an archive or download that is
@@ -92,6 +96,8 @@ def validate(
                 descriptor=str(opened.descriptor_path),
                 severities=severities,
                 limit=limit,
+                value_chars=value_chars,
+                message_chars=message_chars,
             )
             _run_layers(report, opened, selected, raw_limits or RawLimits())
             if local.display_root is not None:
@@ -102,7 +108,13 @@ def validate(
                 report.locator = Locator(report)
             return report
     except (safe_zip.UnsafeArchive, remote.UnsafeRemote) as exc:
-        report = Report(str(target), severities=severities, limit=limit)
+        report = Report(
+            str(target),
+            severities=severities,
+            limit=limit,
+            value_chars=value_chars,
+            message_chars=message_chars,
+        )
         report.add([_refused(exc)])
         report.layers = [REFUSAL_LAYER]
         return report

@@ -22,7 +22,7 @@ def check(target: Target, limit: int) -> list[LayerItem]:
     # frictionless crashes on some malformed constraints: they are the descriptor's fault, so
     # they are reported as findings, and frictionless does not run on such a package.
     unusable = _invalid_constraints(target)
-    profile = descriptor_profile.check(target.places)
+    profile = descriptor_profile.check(target.places, target.limits.max_findings)
     # Nor on a descriptor that declares the v2 profile and breaks it: frictionless would
     # repeat part of it in its own words, or crash on a value of the wrong kind. A descriptor
     # read as v1 (profile warnings) is still checked.
