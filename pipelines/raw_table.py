@@ -43,6 +43,8 @@ INVISIBLE_CHARACTER = "invisible-character"
 KEY_NOT_NFC = "key-not-nfc"
 CELL_TOO_LARGE = "cell-too-large"
 FILE_TOO_LARGE = "file-too-large"
+# The findings after which no layer reads a table's cells.
+WITHHOLDING = (FILE_TOO_LARGE, CELL_TOO_LARGE, INVALID_UTF8)
 
 
 @dataclass

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kzdata.pipelines.finding import LayerItem, NotChecked
-from kzdata.pipelines.raw_table import check_table
+from kzdata.pipelines.finding import Finding, LayerItem, NotChecked
+from kzdata.pipelines.raw_table import WITHHOLDING, check_table
 from kzdata.pipelines.table_limits import RawLimits
 from kzdata.pipelines.target import Target
 
@@ -22,6 +22,16 @@ class Gate:
 
     items: list[LayerItem] = field(default_factory=list)
     withheld: dict[str, str] = field(default_factory=dict)
+
+    def withholding(self) -> list[LayerItem]:
+        """The findings that made a table withheld."""
+        return [
+            item
+            for item in self.items
+            if isinstance(item, Finding)
+            and item.rule in WITHHOLDING
+            and item.resource in self.withheld
+        ]
 
     def not_checked(self, layer: str) -> list[NotChecked]:
         """What `layer` does not check, one note per withheld table."""

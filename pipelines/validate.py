@@ -131,6 +131,10 @@ def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLim
     gate = _run_gate(opened, raw, report.limit)
     opened.withheld = gate.withheld
     narrowed = table_gate.without(opened, gate.withheld)
+    if FRICTIONLESS not in selected:
+        # Why a table was read by no layer is said whatever --layer says, as a refused
+        # descriptor is: a table withheld from the selected layers must not pass unseen.
+        report.add(gate.withholding())
     for name in selected:
         report.layers.append(name)
         # The frictionless layer sees the whole descriptor (its profile is checked whole) and

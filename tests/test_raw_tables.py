@@ -226,6 +226,25 @@ def test_a_withheld_table_is_named_by_every_layer_and_its_foreign_keys_are_not_c
     assert {("frictionless", "t"), ("pandera", "t"), ("frictionless", "r")} <= notes
 
 
+def test_why_a_table_is_withheld_is_said_whatever_the_layers(tmp_path):
+    folder = write_package(tmp_path / "p", b"id,name,note\n1,a\xff,\x00b\n")
+    code, report = validate(folder, "--layer", "pandera")
+    assert code == 1
+    # The reason it was not read; the other raw findings are the frictionless layer's to show.
+    assert [(f["rule"], f["row"]) for f in report["findings"]] == [("invalid-utf8", 2)]
+    assert [(n["layer"], n["resource"]) for n in report["not_checked"]] == [("pandera", "t")]
+
+
+def test_bytes_that_are_no_characters_are_read_in_bounded_pieces(tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,name,note\n1,\xe2" + b"\x80" * 500 + b",x\n")
+    monkeypatch.setattr(raw_table, "CHUNK", 7)
+    resource = {"name": "t", "path": "t.csv", "schema": {"fields": [{"name": f} for f in FIELDS]}}
+    result = raw_table.check_table(path, resource, RawLimits(), 1000)
+    assert result.withheld is not None
+    assert {(f.rule, f.row, f.field) for f in result.items} == {("invalid-utf8", 2, "name")}
+
+
 BODIES = [
     b'\xef\xbb\xbfid,name,note\r\n1,"a\r\nb",c\r\n2,d\xff,\x00e\n3,\xe2\x80\xae,f\r4,g,h\r\n',
     'id,name,note\n"e\u0301",\u200b\u200b,"x,""y"""\n\u00e9,'.encode() + b"z" * 40 + b",w\n",
