@@ -106,14 +106,12 @@ def _kind(char: str) -> str:
     return INVISIBLE_CHARACTER
 
 
-def check_table(
-    path: Path, resource: dict[str, Any], limits: RawLimits, limit: int, name: str | None = None
-) -> RawResult:
+def check_table(path: Path, resource: dict[str, Any], limits: RawLimits, limit: int) -> RawResult:
     """The raw findings of the CSV file at `path` of `resource` (a resolved descriptor: schema
     and dialect inline), at most `limit` per rule (the rest counted). A file far larger than
     its recorded `bytes` is not read; a table with a cell beyond `limits.max_cell_bytes`, or
     with bytes that are not UTF-8, is withheld from the layers that read cells."""
-    where = {"resource": name or resource.get("name"), "path": resource.get("path")}
+    where = {"resource": resource.get("name"), "path": resource.get("path")}
     size = path.stat().st_size
     recorded = resource.get("bytes")
     if isinstance(recorded, int) and not isinstance(recorded, bool):
@@ -207,7 +205,7 @@ class _Scan:
         self.columns = 0
         self.quoted = False
         self.cell_start = 0
-        self.endings: dict[str, int] = {}  # "crlf" / "lf" -> offset of the first
+        self.endings: dict[str, tuple[int, int]] = {}  # "crlf" / "lf" -> first (offset, row)
         self.malformed = False  # a quote opens inside a cell: csv measures the cells
         self.large: tuple[int, int, int] | None = None  # (offset, row, field) of a large cell
         self.last_byte = 0x0A  # the byte before the chunk: a file starts as after a line break
