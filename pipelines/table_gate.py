@@ -22,6 +22,7 @@ class Gate:
 
     items: list[LayerItem] = field(default_factory=list)
     withheld: dict[str, str] = field(default_factory=dict)
+    paths: set[str] = field(default_factory=set)  # the withheld tables' files
 
     def withholding(self) -> list[LayerItem]:
         """The findings that made a table withheld."""
@@ -54,6 +55,7 @@ def check(target: Target, limits: RawLimits, limit: int) -> Gate:
         gate.items += result.items
         if result.withheld is not None and isinstance(resource.get("name"), str):
             gate.withheld.setdefault(resource["name"], result.withheld)
+            gate.paths.add(resource["path"])
     return gate
 
 

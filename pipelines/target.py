@@ -58,6 +58,7 @@ class Target:
     limits: Limits = DEFAULT_LIMITS
     # Tables no layer reads, by resource name, with why (kzdata.pipelines.table_gate).
     withheld: dict[str, str] = field(default_factory=dict)
+    withheld_paths: set[str] = field(default_factory=set)  # their files
 
     @property
     def basepath(self) -> Path:

@@ -129,7 +129,7 @@ def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLim
     # Every table's raw bytes, before any layer reads its cells: a table no reader should
     # parse is withheld from every layer (whichever run), and each says so.
     gate = _run_gate(opened, raw, report.limit)
-    opened.withheld = gate.withheld
+    opened.withheld, opened.withheld_paths = gate.withheld, gate.paths
     narrowed = table_gate.without(opened, gate.withheld)
     if FRICTIONLESS not in selected:
         # Why a table was read by no layer is said whatever --layer says, as a refused
