@@ -8,10 +8,18 @@ from typing import Annotated
 
 import typer
 
-from kzdata.pipelines.descriptor_limits import MAX_DESCRIPTOR_BYTES, MAX_DESCRIPTOR_DEPTH
+from kzdata.pipelines.descriptor_limits import (
+    MAX_DESCRIPTOR_BYTES,
+    MAX_DESCRIPTOR_DEPTH,
+    MAX_DESCRIPTOR_FINDINGS,
+)
 from kzdata.pipelines.finding import DEFAULT_LIMIT
-from kzdata.pipelines.remote_http import MAX_FILE_BYTES, READ_TIMEOUT
+from kzdata.pipelines.finding_policy import MESSAGE_CHARS, VALUE_CHARS
+from kzdata.pipelines.remote import MAX_DESCRIPTOR_BYTES as MAX_REMOTE_DESCRIPTOR_BYTES
+from kzdata.pipelines.remote import MAX_FILES
+from kzdata.pipelines.remote_http import MAX_FILE_BYTES, MAX_REDIRECTS, READ_TIMEOUT
 from kzdata.pipelines.safe_zip import MAX_BYTES, MAX_MEMBERS, MAX_RATIO
+from kzdata.pipelines.table_limits import BYTES_MARGIN, MAX_CELL_BYTES
 
 ZIPS, URLS, RELEASES = "Zip targets", "URL targets", "Releases"
 
@@ -92,6 +100,33 @@ def validate(
             min=1, help="Refuse a descriptor, schema or dialect file nested deeper than this."
         ),
     ] = MAX_DESCRIPTOR_DEPTH,
+    max_profile_findings: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Findings listed by the descriptor's profile check; the rest are counted."
+        ),
+    ] = MAX_DESCRIPTOR_FINDINGS,
+    max_value_chars: Annotated[
+        int, typer.Option(min=1, help="Characters of a cell a finding quotes; the rest are cut.")
+    ] = VALUE_CHARS,
+    max_message_chars: Annotated[
+        int, typer.Option(min=1, help="Characters of a finding's message; the rest are cut.")
+    ] = MESSAGE_CHARS,
+    max_cell_bytes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="A table with a cell larger than this is reported and read by no layer.",
+        ),
+    ] = MAX_CELL_BYTES,
+    bytes_margin: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="A table file larger than its recorded `bytes` plus this is reported and not "
+            "read at all.",
+        ),
+    ] = BYTES_MARGIN,
     documents: Annotated[
         Path | None,
         typer.Option(
@@ -142,6 +177,24 @@ def validate(
     max_download_bytes: Annotated[
         int, typer.Option(min=1, help="Refuse a file larger than this.", rich_help_panel=URLS)
     ] = MAX_FILE_BYTES,
+    max_redirects: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Same-origin redirects followed for one file.", rich_help_panel=URLS
+        ),
+    ] = MAX_REDIRECTS,
+    max_remote_files: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Refuse a descriptor that names more files.", rich_help_panel=URLS
+        ),
+    ] = MAX_FILES,
+    max_remote_descriptor_bytes: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Refuse a downloaded descriptor larger than this.", rich_help_panel=URLS
+        ),
+    ] = MAX_REMOTE_DESCRIPTOR_BYTES,
     allow_remote_hosts: Annotated[
         bool,
         typer.Option(
@@ -156,14 +209,22 @@ def validate(
     from kzdata.pipelines.formats import FORMATS
     from kzdata.pipelines.remote import FetchOptions
     from kzdata.pipelines.safe_zip import ZipLimits
+    from kzdata.pipelines.table_limits import RawLimits
     from kzdata.pipelines.validate import validate as run_validate
 
-    limits = Limits(max_bytes=max_descriptor_bytes, max_depth=max_descriptor_depth)
+    limits = Limits(
+        max_bytes=max_descriptor_bytes,
+        max_depth=max_descriptor_depth,
+        max_findings=max_profile_findings,
+    )
     zips = ZipLimits(max_members=zip_max_members, max_bytes=zip_max_bytes, max_ratio=zip_max_ratio)
     fetch = FetchOptions(
         connect_timeout=timeout,
         read_timeout=timeout,
         max_bytes=max_download_bytes,
+        max_redirects=max_redirects,
+        max_files=max_remote_files,
+        max_descriptor_bytes=max_remote_descriptor_bytes,
         allow_remote_hosts=allow_remote_hosts,
         zip_limits=zips,
     )
@@ -178,6 +239,9 @@ def validate(
         public_key=public_key,
         expect_sha256=expect_sha256,
         engine=engine.value,
+        raw_limits=RawLimits(max_cell_bytes=max_cell_bytes, bytes_margin=bytes_margin),
+        value_chars=max_value_chars,
+        message_chars=max_message_chars,
     )
     typer.echo(FORMATS[output_format.value](report), nl=False)
     raise typer.Exit(report.exit_code(fail_on.value))

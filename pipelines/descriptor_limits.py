@@ -34,6 +34,7 @@ class Limits:
 
     max_bytes: int = MAX_DESCRIPTOR_BYTES
     max_depth: int = MAX_DESCRIPTOR_DEPTH
+    max_findings: int = MAX_DESCRIPTOR_FINDINGS  # of the profile check
 
 
 DEFAULT_LIMITS = Limits()

@@ -17,17 +17,23 @@ VALUE_CHARS = 200
 MESSAGE_CHARS = 2000
 
 
-def apply(finding: Finding, severities: Severities) -> Finding:
-    """The finding as every report format shows it."""
+def apply(
+    finding: Finding,
+    severities: Severities,
+    value_chars: int = VALUE_CHARS,
+    message_chars: int = MESSAGE_CHARS,
+) -> Finding:
+    """The finding as every report format shows it, its value and message cut to
+    `value_chars` and `message_chars` (`kzdata validate --max-value-chars`, ...)."""
     severity = severity_of(finding.layer, finding.rule, severities)
     # A layer may hand over a number or a date: the report's value is always text.
     value = None if finding.value is None else str(finding.value)
     if severities.is_privacy(finding.layer, finding.rule):
         shown = None if value is None else MASK
     else:
-        shown = shorten(value)
+        shown = shorten(value, value_chars)
     message = replace_value(finding.message, value, shown) if shown != value else finding.message
-    return replace(finding, severity=severity, value=shown, message=shorten(message, MESSAGE_CHARS))
+    return replace(finding, severity=severity, value=shown, message=shorten(message, message_chars))
 
 
 def severity_of(layer: str, rule: str, severities: Severities) -> str:

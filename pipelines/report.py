@@ -87,6 +87,8 @@ class Report:
         findings: Iterable[LayerItem] = (),
         severities: Severities | None = None,
         limit: int = DEFAULT_LIMIT,
+        value_chars: int = finding_policy.VALUE_CHARS,
+        message_chars: int = finding_policy.MESSAGE_CHARS,
     ) -> None:
         if limit < 1:
             raise ValueError(f"the findings limit is a positive number, not {limit}")
@@ -95,6 +97,7 @@ class Report:
         self.layers: list[str] = list(layers)
         self.severities = severities if severities is not None else declared()
         self.limit = limit
+        self.value_chars, self.message_chars = value_chars, message_chars
         # How the formats name files of a package that was unpacked or downloaded (the zip or
         # URL), and its positions, found while the temporary copy still existed.
         self.display_root: str | None = None
@@ -122,7 +125,11 @@ class Report:
                 cut = self._cut(item.layer, item.rule, item.resource)
                 if cut.shown < self.limit or item.rule == INTERNAL_RULE:
                     cut.shown += 1
-                    self._findings.append(finding_policy.apply(item, self.severities))
+                    self._findings.append(
+                        finding_policy.apply(
+                            item, self.severities, self.value_chars, self.message_chars
+                        )
+                    )
                 elif cut.omitted is not None:
                     cut.omitted += 1
 

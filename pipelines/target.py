@@ -54,6 +54,11 @@ class Target:
     public_key: Path | None = None
     # Which engine checks the tables against their Table Schemas (`kzdata validate --engine`).
     engine: str = "auto"
+    # The limits the descriptor was read within (`kzdata validate --max-descriptor-...`).
+    limits: Limits = DEFAULT_LIMITS
+    # Tables no layer reads, by resource name, with why (kzdata.pipelines.table_gate).
+    withheld: dict[str, str] = field(default_factory=dict)
+    withheld_paths: set[str] = field(default_factory=set)  # their files
 
     @property
     def basepath(self) -> Path:
@@ -87,7 +92,7 @@ def open_target(target: str | Path, limits: Limits = DEFAULT_LIMITS) -> Target:
             f"{path}: {kind}, not a data package descriptor; kzdata validates a package "
             f"folder or its {DESCRIPTOR}{_ADVICE.get(kind, '')}"
         )
-    result = Target(label=text, descriptor_path=path)
+    result = Target(label=text, descriptor_path=path, limits=limits)
     try:
         descriptor = read_descriptor(path, limits)
     except DescriptorRefused as exc:

@@ -7,9 +7,10 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kzdata.pipelines import remote, safe_zip
+from kzdata.pipelines import remote, safe_zip, table_gate
 from kzdata.pipelines.descriptor_limits import DEFAULT_LIMITS, Limits
 from kzdata.pipelines.errors import CannotRun
+from kzdata.pipelines.finding_policy import MESSAGE_CHARS, VALUE_CHARS
 from kzdata.pipelines.layers import (
     frictionless_layer,
     great_expectations_layer,
@@ -21,6 +22,7 @@ from kzdata.pipelines.local_package import local_package
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
 from kzdata.pipelines.severities import Severities
 from kzdata.pipelines.table_engine.choice import ENGINES
+from kzdata.pipelines.table_limits import RawLimits
 from kzdata.pipelines.target import Target, open_target
 
 # A layer reads the opened target and keeps at most `limit` findings per rule and resource,
@@ -47,6 +49,9 @@ def validate(
     public_key: str | Path | None = None,
     expect_sha256: str | None = None,
     engine: str = "auto",
+    raw_limits: RawLimits | None = None,
+    value_chars: int = VALUE_CHARS,
+    message_chars: int = MESSAGE_CHARS,
 ) -> Report:
     """Validate the package at `target` (a folder, a datapackage.json, a zip archive or an
     http(s) URL) with the named layers (all of them by default), grading findings by
@@ -57,7 +62,9 @@ def validate(
     beside the package, when it exists; see kzdata.pipelines.documents). `public_key` checks
     a release's signature; `expect_sha256` pins what was downloaded (the zip, or SHA256SUMS).
     `engine` checks the tables against their Table Schemas: "frictionless", "fast"
-    (vectorized) or "auto" (by size; kzdata.pipelines.table_engine.choice).
+    (vectorized) or "auto" (by size; kzdata.pipelines.table_engine.choice). `raw_limits`
+    bound how far a table's bytes are read (kzdata.pipelines.raw_table); a finding quotes at
+    most `value_chars` of a value and `message_chars` of a message.
 
     Raises CannotRun when a layer name is unknown or there is no package to read. A descriptor
     that is malformed or points outside its package, and an archive or download that is
@@ -89,8 +96,10 @@ def validate(
                 descriptor=str(opened.descriptor_path),
                 severities=severities,
                 limit=limit,
+                value_chars=value_chars,
+                message_chars=message_chars,
             )
-            _run_layers(report, opened, selected)
+            _run_layers(report, opened, selected, raw_limits or RawLimits())
             if local.display_root is not None:
                 # Name files by the zip or URL, and find their lines while they still exist.
                 from kzdata.pipelines.finding_positions import Locator
@@ -99,21 +108,53 @@ def validate(
                 report.locator = Locator(report)
             return report
     except (safe_zip.UnsafeArchive, remote.UnsafeRemote) as exc:
-        report = Report(str(target), severities=severities, limit=limit)
+        report = Report(
+            str(target),
+            severities=severities,
+            limit=limit,
+            value_chars=value_chars,
+            message_chars=message_chars,
+        )
         report.add([_refused(exc)])
         report.layers = [REFUSAL_LAYER]
         return report
 
 
-def _run_layers(report: Report, opened: Target, selected: list[str]) -> None:
+def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLimits) -> None:
     report.add(opened.findings)
     if opened.descriptor is None or opened.findings:
         # Only the opening checks ran; they are the frictionless layer's.
         report.layers = list(dict.fromkeys(f.layer for f in opened.findings))
         return
+    # Every table's raw bytes, before any layer reads its cells: a table no reader should
+    # parse is withheld from every layer (whichever run), and each says so.
+    gate = _run_gate(opened, raw, report.limit)
+    opened.withheld, opened.withheld_paths = gate.withheld, gate.paths
+    narrowed = table_gate.without(opened, gate.withheld)
+    if FRICTIONLESS not in selected:
+        # Why a table was read by no layer is said whatever --layer says, as a refused
+        # descriptor is: a table withheld from the selected layers must not pass unseen.
+        report.add(gate.withholding())
     for name in selected:
         report.layers.append(name)
-        report.add(_run(name, LAYERS[name], opened, report.limit))
+        # The frictionless layer sees the whole descriptor (its profile is checked whole) and
+        # skips the withheld tables itself; the other layers see the package without them.
+        if name == FRICTIONLESS:
+            report.add(gate.items)
+        seen = opened if name == FRICTIONLESS else narrowed
+        report.add(_run(name, LAYERS[name], seen, report.limit))
+        report.add(gate.not_checked(name))
+
+
+FRICTIONLESS = "frictionless"
+
+
+def _run_gate(opened: Target, raw: RawLimits, limit: int) -> table_gate.Gate:
+    """The raw checks; a crash in them is the frictionless layer's internal error (exit 3)."""
+    try:
+        return table_gate.check(opened, raw, limit)
+    except Exception as exc:  # a bug in kzdata, reported as one
+        return table_gate.Gate(items=[_crashed(FRICTIONLESS, exc)])
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -142,15 +183,17 @@ def _run(name: str, layer: Layer, target: Target, limit: int) -> list[LayerItem]
     try:
         return layer(target, limit)
     except Exception as exc:  # a bug in the layer, reported as one, never as invalid data
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return [
-            Finding(
-                layer=name,
-                rule=INTERNAL_RULE,
-                message=f"the {name} layer crashed (a bug in kzdata): {type(exc).__name__}: "
-                f"{exc} at {Path(where.filename).name}:{where.lineno}",
-                # The exception text may quote data: as the value, it is masked with the rest
-                # when the layer's findings are privacy findings.
-                value=str(exc) or None,
-            )
-        ]
+        return [_crashed(name, exc)]
+
+
+def _crashed(name: str, exc: Exception) -> Finding:
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return Finding(
+        layer=name,
+        rule=INTERNAL_RULE,
+        message=f"the {name} layer crashed (a bug in kzdata): {type(exc).__name__}: "
+        f"{exc} at {Path(where.filename).name}:{where.lineno}",
+        # The exception text may quote data: as the value, it is masked with the rest when
+        # the layer's findings are privacy findings.
+        value=str(exc) or None,
+    )

@@ -172,3 +172,23 @@ def test_a_bad_digest_or_a_missing_key_could_not_run(released) -> None:
     assert result.exit_code == 2 and "64 hex" in result.stderr
     result = CliRunner().invoke(app, ["validate", str(released), "--public-key", "/no/key.pub"])
     assert result.exit_code == 2 and "no such public key" in result.stderr
+
+
+def test_a_resource_far_larger_than_its_bytes_is_not_hashed(released, monkeypatch) -> None:
+    import kzdata.pipelines.verify as verify
+
+    hashed: list[str] = []
+    real = verify.file_sha256
+    monkeypatch.setattr(verify, "file_sha256", lambda p: hashed.append(p.name) or real(p))
+    path = released / "data" / "indicators.csv"
+    with path.open("ab") as handle:
+        handle.write(b"x" * 4096)
+    code, report = run(str(released), "--bytes-margin", "1000")
+    assert code == 1
+    assert [(f["rule"], f["path"]) for f in report["findings"]] == [
+        ("file-too-large", "data/indicators.csv")
+    ]
+    assert "indicators.csv" not in hashed and "sources.csv" in hashed
+    assert ("integrity", "indicators") in {
+        (n["layer"], n["resource"]) for n in report["not_checked"]
+    }

@@ -23,7 +23,7 @@ def check(target: Target, limit: int) -> list[LayerItem]:
     # frictionless crashes on some malformed constraints: they are the descriptor's fault, so
     # they are reported as findings, and frictionless does not run on such a package.
     unusable = _invalid_constraints(target)
-    profile = descriptor_profile.check(target.places)
+    profile = descriptor_profile.check(target.places, target.limits.max_findings)
     # Nor on a descriptor that declares the v2 profile and breaks it: frictionless would
     # repeat part of it in its own words, or crash on a value of the wrong kind. A descriptor
     # read as v1 (profile warnings) is still checked.
@@ -47,7 +47,7 @@ def check(target: Target, limit: int) -> list[LayerItem]:
                 return profile + [
                     _finding(e, path=target.descriptor_path.name) for e in exc.to_errors()
                 ]
-            tables = Tables(package, target.basepath, target.engine, limit)
+            tables = Tables(package, target.basepath, target.engine, limit, target.withheld)
             findings: list[LayerItem] = list(profile)
             for resource in package.resources:
                 findings += tables.check(resource, _finding)
@@ -157,11 +157,13 @@ def _finding(error: Any, **where: Any) -> Finding:
     value = getattr(error, "cell", None)
     if value is None and values:
         value = ",".join("" if v is None else str(v) for v in values)
+    # Label errors carry the header's row in `row_numbers` (the header is row 1).
+    rows = getattr(error, "row_numbers", None)
     return Finding(
         layer=LAYER,
         rule=error.type,
         message=error.message,
-        row=getattr(error, "row_number", None),
+        row=getattr(error, "row_number", None) or (rows[0] if rows else None),
         field=field,
         value=value,
         **where,

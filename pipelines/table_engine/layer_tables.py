@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kzdata.pipelines.finding import Finding, LayerItem, Omitted
+from kzdata.pipelines.finding import Finding, LayerItem, NotChecked, Omitted
 from kzdata.pipelines.table_engine.choice import wants_fast
 
 LAYER = "frictionless"
@@ -18,21 +18,50 @@ class Tables:
     """Checks the tables of one frictionless Package; evaluated tables are kept, so that a
     table referenced by foreign keys is read once."""
 
-    def __init__(self, package: Any, base: Path, engine: str, limit: int) -> None:
+    def __init__(
+        self,
+        package: Any,
+        base: Path,
+        engine: str,
+        limit: int,
+        withheld: dict[str, str] | None = None,
+    ) -> None:
         self.package = package
         self.base = base
         self.engine = engine
         self.limit = limit
+        # Tables whose raw bytes no reader should parse (kzdata.pipelines.table_gate).
+        self.withheld = withheld or {}
         self._evaluated: dict[str, Any] = {}
 
     def check(self, resource: Any, to_finding: Any) -> list[LayerItem]:
-        """Findings of one resource, by the chosen engine."""
+        """Findings of one resource, by the chosen engine; none for a withheld table."""
+        if resource.name in self.withheld:
+            return []  # the gate says why
+        notes = self._skip_withheld_keys(resource)
         path = self._local_csv(resource)
         if path is not None and wants_fast(self.engine, path, _has_pattern(resource)):
             items = self._fast(resource, path, to_finding)
             if items is not None:
-                return items
-        return self._frictionless(resource, to_finding)
+                return notes + items
+        return notes + self._frictionless(resource, to_finding)
+
+    def _skip_withheld_keys(self, resource: Any) -> list[LayerItem]:
+        """Foreign keys to a withheld table are not checked (it is not read), and said so."""
+        keys = getattr(resource.schema, "foreign_keys", None) or []
+        skipped = [fk for fk in keys if fk.get("reference", {}).get("resource") in self.withheld]
+        if not skipped:
+            return []
+        resource.schema.foreign_keys = [fk for fk in keys if fk not in skipped]
+        return [
+            NotChecked(
+                LAYER,
+                f"foreign key {fk.get('fields')} to {fk['reference']['resource']}: not checked, "
+                "as that table was not read",
+                resource.name,
+            )
+            for fk in skipped
+        ]
 
     def _local_csv(self, resource: Any) -> Path | None:
         path = resource.path
