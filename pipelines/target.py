@@ -25,6 +25,7 @@ from kzdata.pipelines.report import Finding
 
 if TYPE_CHECKING:
     from kzdata.pipelines.local_package import Downloaded
+    from kzdata.pipelines.package_tables import PackageTables
 
 LAYER = "frictionless"
 DESCRIPTOR = "datapackage.json"
@@ -54,6 +55,9 @@ class Target:
     public_key: Path | None = None
     # Which engine checks the tables against their Table Schemas (`kzdata validate --engine`).
     engine: str = "auto"
+    # The tables read so far, read once and shared by the layers
+    # (kzdata.pipelines.package_tables.loaded).
+    tables: PackageTables | None = None
 
     @property
     def basepath(self) -> Path:
