@@ -111,9 +111,14 @@ def _run_layers(report: Report, opened: Target, selected: list[str]) -> None:
         # Only the opening checks ran; they are the frictionless layer's.
         report.layers = list(dict.fromkeys(f.layer for f in opened.findings))
         return
+    from kzdata.pipelines.same_cause import fold
+
+    items: list[LayerItem] = []
     for name in selected:
         report.layers.append(name)
-        report.add(_run(name, LAYERS[name], opened, report.limit))
+        items += _run(name, LAYERS[name], opened, report.limit)
+    # Gathered first, so that two layers' findings of one cause are said once.
+    report.add(fold(items))
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")

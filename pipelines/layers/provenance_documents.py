@@ -27,22 +27,25 @@ def check(
     statements: list[Statement],
     marks_published: bool,
     found: CappedFindings,
-) -> None:
-    """Check every document-backed source's document in `folder`, adding to `found`.
+) -> list[tuple[Statement, str]]:
+    """Check every document-backed source's document in `folder`, adding to `found`; return
+    each statement whose quote is not the document's text at its locator, with that text.
     `marks_published`: the package has its non_figures table, without which no number can be
     shown to be marked (the caller says so)."""
     by_source: dict[str | None, list[Statement]] = defaultdict(list)
     for s in statements:
         by_source[s.source_id].append(s)
+    mismatched: list[tuple[Statement, str]] = []
     for row in sources.rows:
         if not row["document_path"]:
             continue
         text = _document(folder, sources, row, found)
         if text is None:
             continue
-        spans = _check_locators(text, by_source[row["source_id"]], found)
+        spans = _check_locators(text, by_source[row["source_id"]], found, mismatched)
         if marks_published:
             _check_coverage(text, sources, row, spans, by_source[row["source_id"]], found)
+    return mismatched
 
 
 def _source_finding(sources: Table, row: Row, rule: str, message: str, field: str) -> Finding:
@@ -89,7 +92,10 @@ def _document(folder: Path, sources: Table, row: Row, found: CappedFindings) -> 
 
 
 def _check_locators(
-    text: str, statements: list[Statement], found: CappedFindings
+    text: str,
+    statements: list[Statement],
+    found: CappedFindings,
+    mismatched: list[tuple[Statement, str]],
 ) -> list[tuple[int, int]]:
     """Each locator lies inside the document and reads its quote; the spans that lie inside."""
     spans = []
@@ -110,6 +116,7 @@ def _check_locators(
                 f"the quote {s.quote!r}"
             )
             found.add(s.finding("quote-mismatch", message, "quote", s.quote))
+            mismatched.append((s, text[s.start : s.end]))
     return spans
 
 

@@ -80,19 +80,29 @@ def check(target: Target, limit: int) -> list[LayerItem]:
     known = [r["source_id"] for r in sources.rows]
     found = CappedFindings(LAYER, limit)
     _check_sources(sources, found)
-    for name, (frame, path) in frames.items():
-        if name in CARRIED:
-            ps.check_statements(
-                ps.statements(frame), name, path, CARRIED[name], known, backed, found
-            )
     folder = target.documents or documents.default_folder(target.basepath)
+    explained: set[tuple[str, int]] = set()
     if folder is None:
         items.append(NotChecked(LAYER, NO_DOCUMENTS, "sources"))
     else:
         statements = ps.document_statements(frames, CARRIED, backed)
         marks = "non_figures" in frames
-        provenance_documents.check(folder, sources, statements, marks, found)
+        mismatched = provenance_documents.check(folder, sources, statements, marks, found)
+        explained = {(s.table.name, s.row.number) for s, read in mismatched if _carries(s, read)}
+    for name, (frame, path) in frames.items():
+        if name in CARRIED:
+            ps.check_statements(
+                ps.statements(frame), name, path, CARRIED[name], known, backed, found, explained
+            )
     return items + found.items()
+
+
+def _carries(statement: Statement, read: str) -> bool:
+    """Whether the document's text at a statement's locator carries its value: then a quote
+    that does not is one cause (`quote-mismatch`), not two."""
+    field, problem = CARRIED[statement.table.name]
+    value = statement.row[field] if field else None
+    return problem is None or value is None or problem(read, field or "", value) is None
 
 
 def _check_sources(sources: Table, found: CappedFindings) -> None:

@@ -4,6 +4,7 @@ distinct (quote, value), so that a million citations cost what their distinct qu
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import polars as pl
@@ -81,6 +82,7 @@ def check_statements(
     known: list[str | None],
     backed: list[str | None],
     found: CappedFindings,
+    explained: Collection[tuple[str, int]] = (),
 ) -> None:
     """A statement with a locator needs a document, a statement of a document-backed source
     needs its quote and locator, each quote carries its value, and its locator spans as many
@@ -126,6 +128,10 @@ def check_statements(
         if problems:
             bad = pl.DataFrame(problems, schema=["quote", field, "message"], orient="row")
             failing = frame.join(bad, on=["quote", field], how="inner").sort(ROW)
+            # A quote that is not the document's text, where the document's text carries the
+            # value, is the quote-mismatch finding's alone.
+            rows = [row for table, row in explained if table == name]
+            failing = failing.filter(~pl.col(ROW).is_in(rows))
             for row in _capped(failing, "quote-value", name, found):
                 found.add(
                     _finding(name, path, row[ROW], "quote-value", row["message"], field, row[field])
