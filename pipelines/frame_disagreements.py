@@ -134,7 +134,11 @@ def disagreement_reasons(t: Tables) -> pl.DataFrame:
     different_as_of needs as-of dates that cannot stand for the same day; superseded, the other
     (later) observation as of a day after this one's; disputed, both observations disputed.
     A declaration naming an unknown observation is the foreign key check's."""
-    observations = first_per_key(t["observations"], "observation_id").select(
+    declared = t["disagreements"]
+    named = pl.concat([declared["observation_id"], declared["other_observation_id"]])
+    # Only the observations a declaration names: their dates are read, not every one's.
+    named_only = t["observations"].filter(pl.col("observation_id").is_in(named.implode()))
+    observations = first_per_key(named_only, "observation_id").select(
         "observation_id",
         *FACT_KEY,
         "as_of",
