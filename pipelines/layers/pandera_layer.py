@@ -21,6 +21,13 @@ LAYER = "pandera"
 def check(target: Target, limit: int) -> list[LayerItem]:
     """Findings of every local CSV table resource, at most `limit` per rule and column (the
     rest counted); other resources are not this layer's."""
+    from kzdata.pipelines.layers.polars_only import polars_only
+
+    with polars_only():
+        return _check(target, limit)
+
+
+def _check(target: Target, limit: int) -> list[LayerItem]:
     # Imported here: the CLI must not pay for pandera and polars unless this layer runs.
     from pandera.config import ValidationDepth, config_context
 
