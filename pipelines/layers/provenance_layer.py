@@ -87,7 +87,9 @@ def check(target: Target, limit: int) -> list[LayerItem]:
     else:
         statements = ps.document_statements(frames, CARRIED, backed)
         marks = "non_figures" in frames
-        mismatched = provenance_documents.check(folder, sources, statements, marks, found)
+        skipped: list[NotChecked] = []
+        mismatched = provenance_documents.check(folder, sources, statements, marks, found, skipped)
+        items += skipped
         explained = {(s.table.name, s.row.number) for s, read in mismatched if _carries(s, read)}
     for name, (frame, path) in frames.items():
         if name in CARRIED:

@@ -13,9 +13,10 @@ from kzdata.pipelines.finding import Finding, LayerItem, NotChecked
 from kzdata.pipelines.layers.capped import CappedFindings
 from kzdata.pipelines.target import Target
 from kzdata.pipelines.text_tables import Table, rows
+from kzdata.pipelines.typed_table import ROW
 
 LAYER = "provenance"
-ROW = "__row"
+
 Frames = dict[str, tuple[pl.DataFrame, str]]
 
 
