@@ -182,10 +182,7 @@ def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
 
     text = [name for name in frame.columns if frame[name].dtype == pl.String]
     if text:
-        words = pl.concat([frame[name] for name in text]).drop_nulls().unique()
-        codes = pl.Series(range(len(words)), dtype=pl.UInt32)
-        frame = frame.with_columns(
-            pl.col(name).replace_strict(words, codes, default=None, return_dtype=pl.UInt32)
-            for name in text
-        )
+        # A categorical type of this frame's own: its codes are the shared dictionary.
+        shared = pl.Categorical(pl.Categories.random())
+        frame = frame.with_columns(pl.col(name).cast(shared).to_physical() for name in text)
     return pd.DataFrame({name: frame[name].to_numpy() for name in frame.columns})
