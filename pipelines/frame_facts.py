@@ -18,16 +18,16 @@ def observation_facts(t: Tables) -> pl.DataFrame:
     fact is declared disputed (so that they are told apart), else empty."""
     keys = ["indicator_id", "geography", "period_start", "period_end", "as_of"]
     row = pl.col(ROW)
-    return t["observations"].select(
+    frame = t["observations"].select(ROW, "observation_id", *keys, _dispute_key(t, keys))
+    # The other row is a message's words, needed only where a fact repeats: most do not.
+    repeated = frame.filter(pl.struct(keys).is_duplicated()).select(
         ROW,
-        "observation_id",
-        *keys,
         pl.when(row == row.min().over(keys))
         .then(row.max().over(keys))
         .otherwise(row.min().over(keys))
         .alias("same_fact_row"),
-        _dispute_key(t, keys),
     )
+    return frame.join(repeated, on=ROW, how="left").sort(ROW)
 
 
 def _dispute_key(t: Tables, keys: list[str]) -> pl.Expr:
