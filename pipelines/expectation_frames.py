@@ -27,6 +27,7 @@ from kzdata.pipelines.frame_relays import relay_chains
 from kzdata.pipelines.frame_spec import BOOLEAN, KINDS, NUMBER, TEXT, FrameSpec
 from kzdata.pipelines.frame_statements import (
     QUALIFIER_COLUMNS,
+    QUOTED,
     STATEMENT_COLUMNS,
     citation_statements,
     observation_statements,
@@ -68,6 +69,7 @@ FRAMES: dict[str, FrameSpec] = {
             **_STATEMENT,
         },
         observation_statements,
+        optional=QUOTED,
     ),
     "observation_facts": FrameSpec(
         {
@@ -148,6 +150,7 @@ FRAMES: dict[str, FrameSpec] = {
             "observations": {"observation_id": TEXT, "lower_bound": NUMBER, "upper_bound": NUMBER},
         },
         citation_statements,
+        optional=QUOTED,
     ),
     "indicator_coverage": FrameSpec(
         {"indicators": {"indicator_id": TEXT}, "observations": {"indicator_id": TEXT}},

@@ -29,21 +29,27 @@ def observation_agreements(t: Tables) -> pl.DataFrame:
         readable(observations, ["lower_bound", "upper_bound"])
         & (pl.col("status") != "withdrawn").fill_null(True)
     ).select(ROW, "observation_id", *FACT_KEY, "lower_bound", "upper_bound")
-    described = standing.join(_sources(t), on="observation_id", how="left").with_columns(
-        _reading().alias("reading")
-    )
-    pairs = described.join(described, on=FACT_KEY, how="inner", nulls_equal=True, suffix=OTHER)
+    # Only facts with two figures or more can hold a pair: most have one.
+    shared = standing.filter(pl.struct(FACT_KEY).is_duplicated())
+    pairs = shared.join(shared, on=FACT_KEY, how="inner", nulls_equal=True, suffix=OTHER)
     apart = (pl.col("lower_bound") > pl.col(f"upper_bound{OTHER}")).fill_null(False) | (
         pl.col(f"lower_bound{OTHER}") > pl.col("upper_bound")
     ).fill_null(False)
+    pairs = pairs.filter((pl.col(f"{ROW}{OTHER}") < pl.col(ROW)) & apart).join(
+        _declared(t),
+        left_on=["observation_id", f"observation_id{OTHER}"],
+        right_on=["a", "b"],
+        how="anti",
+    )
+    # Readings and sources are a message's words: only those of a figure in a pair.
+    involved = pl.concat([pairs[ROW], pairs[f"{ROW}{OTHER}"]])
+    described = shared.filter(pl.col(ROW).is_in(involved.implode()))
+    described = described.join(
+        _sources(t, described["observation_id"]), on="observation_id", how="left"
+    ).select(ROW, _reading().alias("reading"), pl.col("sources").fill_null("no citation"))
     undeclared = (
-        pairs.filter((pl.col(f"{ROW}{OTHER}") < pl.col(ROW)) & apart)
-        .join(
-            _declared(t),
-            left_on=["observation_id", f"observation_id{OTHER}"],
-            right_on=["a", "b"],
-            how="anti",
-        )
+        pairs.select(ROW, f"{ROW}{OTHER}", f"observation_id{OTHER}")
+        .join(described.rename(lambda c: f"{c}{OTHER}"), on=f"{ROW}{OTHER}", how="left")
         .group_by(ROW)
         .agg(
             pl.concat_str(
@@ -51,7 +57,7 @@ def observation_agreements(t: Tables) -> pl.DataFrame:
                 pl.lit(" ("),
                 pl.col(f"reading{OTHER}"),
                 pl.lit(", from "),
-                pl.col(f"sources{OTHER}").fill_null("no citation"),
+                pl.col(f"sources{OTHER}"),
                 pl.lit(")"),
             )
             .sort()
@@ -69,9 +75,8 @@ def observation_agreements(t: Tables) -> pl.DataFrame:
             .then(pl.col("status"))
             .alias("reasonless_dispute"),
         )
-        .join(described.select(ROW, "reading", "sources"), on=ROW, how="left")
+        .join(described, on=ROW, how="left")
         .join(undeclared, on=ROW, how="left")
-        .with_columns(pl.col("sources").fill_null("no citation"))
         .sort(ROW)
     )
 
@@ -84,9 +89,9 @@ def _reading() -> pl.Expr:
     return pl.when(same).then(low).otherwise(pl.concat_str(low, pl.lit(" to "), high))
 
 
-def _sources(t: Tables) -> pl.DataFrame:
-    """Per observation, the sources that state it ('b, c (relaying a)'); none without the
-    citations table."""
+def _sources(t: Tables, observations: pl.Series) -> pl.DataFrame:
+    """Per observation of `observations`, the sources that state it ('b, c (relaying a)');
+    none without the citations table."""
     schema = {"observation_id": pl.String, "sources": pl.String}
     citations = t.get("citations")
     if citations is None or "source_id" not in citations.columns:
@@ -101,7 +106,10 @@ def _sources(t: Tables) -> pl.DataFrame:
         pl.concat_str(pl.col("source_id"), pl.lit(" (relaying "), relays, pl.lit(")"))
     )
     return (
-        citations.filter(pl.col("source_id").is_not_null())
+        citations.filter(
+            pl.col("source_id").is_not_null()
+            & pl.col("observation_id").is_in(observations.implode())
+        )
         .group_by("observation_id")
         .agg(label.unique().sort().str.join(", ").alias("sources"))
         .select(list(schema))
@@ -126,7 +134,11 @@ def disagreement_reasons(t: Tables) -> pl.DataFrame:
     different_as_of needs as-of dates that cannot stand for the same day; superseded, the other
     (later) observation as of a day after this one's; disputed, both observations disputed.
     A declaration naming an unknown observation is the foreign key check's."""
-    observations = first_per_key(t["observations"], "observation_id").select(
+    declared = t["disagreements"]
+    named = pl.concat([declared["observation_id"], declared["other_observation_id"]])
+    # Only the observations a declaration names: their dates are read, not every one's.
+    named_only = t["observations"].filter(pl.col("observation_id").is_in(named.implode()))
+    observations = first_per_key(named_only, "observation_id").select(
         "observation_id",
         *FACT_KEY,
         "as_of",

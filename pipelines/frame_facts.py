@@ -18,16 +18,16 @@ def observation_facts(t: Tables) -> pl.DataFrame:
     fact is declared disputed (so that they are told apart), else empty."""
     keys = ["indicator_id", "geography", "period_start", "period_end", "as_of"]
     row = pl.col(ROW)
-    return t["observations"].select(
+    frame = t["observations"].select(ROW, "observation_id", *keys, _dispute_key(t, keys))
+    # The other row is a message's words, needed only where a fact repeats: most do not.
+    repeated = frame.filter(pl.struct(keys).is_duplicated()).select(
         ROW,
-        "observation_id",
-        *keys,
         pl.when(row == row.min().over(keys))
         .then(row.max().over(keys))
         .otherwise(row.min().over(keys))
         .alias("same_fact_row"),
-        _dispute_key(t, keys),
     )
+    return frame.join(repeated, on=ROW, how="left").sort(ROW)
 
 
 def _dispute_key(t: Tables, keys: list[str]) -> pl.Expr:
@@ -37,11 +37,13 @@ def _dispute_key(t: Tables, keys: list[str]) -> pl.Expr:
     declared = t.get("disagreements")
     if declared is None:
         return pl.lit(None, pl.String).alias("dispute_key")
+    disputed = declared.filter(pl.col("reason") == "disputed")
+    if disputed.is_empty():  # no exception to make: no fact key to build for every row
+        return pl.lit(None, pl.String).alias("dispute_key")
     fact = pl.concat_str([pl.col(k).fill_null("\x00") for k in keys], separator="\x1f")
     facts = observations.select("observation_id", fact.alias("fact")).unique("observation_id")
     pairs = (
-        declared.filter(pl.col("reason") == "disputed")
-        .select(
+        disputed.select(
             pl.min_horizontal("observation_id", "other_observation_id").alias("a"),
             pl.max_horizontal("observation_id", "other_observation_id").alias("b"),
         )
@@ -82,9 +84,14 @@ def component_sums(t: Tables) -> pl.DataFrame:
         pl.col("indicator_id").alias("component"), pl.col("parent_indicator_id").alias("total")
     )
     per_total = parts.group_by("total").agg(pl.len().alias("component_indicators"))
+    involved = pl.concat([parts["component"], parts["total"]])
+    # Only observations of a component or a total: their dates are read, not every one's.
     observations = (
         t["observations"]
-        .filter(readable(t["observations"], ["lower_bound", "upper_bound"]))
+        .filter(
+            readable(t["observations"], ["lower_bound", "upper_bound"])
+            & pl.col("indicator_id").is_in(involved.implode())
+        )
         .with_columns(
             earliest_day(pl.col("as_of")).alias("as_of_first"),
             latest_day(pl.col("as_of")).alias("as_of_last"),

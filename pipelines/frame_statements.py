@@ -1,6 +1,10 @@
 """Frames of statements: what a citation's stated value and qualifier read as, by the package's
 qualifier table and the derivation the build uses (kzdata.pipelines.qualifiers), beside the
-observation it sets (its primary citation) or the observation it states."""
+observation it sets (its primary citation) or the observation it states.
+
+A stated value that its own quote does not carry is the provenance layer's finding
+(`quote-value`): the statement is left out here, as a cell not of its type is, so that one
+wrong figure is reported once, at the citation, not again at the observation it sets."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import polars as pl
 
 from kzdata.pipelines.frame_spec import NUMBER, TEXT, Tables
 from kzdata.pipelines.qualifiers import Qualifier, bounds, stated_value_problem
+from kzdata.pipelines.quote_values import carries_value
 from kzdata.pipelines.typed_table import ROW, first_per_key, readable
 
 QUALIFIER_COLUMNS = {
@@ -21,6 +26,8 @@ QUALIFIER_COLUMNS = {
     "upper_fixed": NUMBER,
 }
 STATEMENT_COLUMNS = {"citation_id": TEXT, "observation_id": TEXT, "stated_value": TEXT}
+# Read when the citations have it: a statement its quote does not carry is left out.
+QUOTED = {"citations": {"quote": TEXT}}
 READING_SCHEMA = {
     "stated_value": pl.String,
     "qualifier": pl.String,
@@ -52,6 +59,15 @@ def statement_readings(citations: pl.DataFrame, qualifiers: pl.DataFrame) -> pl.
     return pl.DataFrame(rows, schema=READING_SCHEMA, orient="row")
 
 
+def uncarried(citations: pl.DataFrame) -> pl.DataFrame:
+    """The distinct (quote, stated_value) of the citations where the quote does not carry the
+    value, with `uncarried` True; read once per distinct pair."""
+    pairs = citations.select("quote", "stated_value").drop_nulls().unique()
+    rows = [(q, v, True) for q, v in pairs.iter_rows() if not carries_value(q, v)]
+    schema = {"quote": pl.String, "stated_value": pl.String, "uncarried": pl.Boolean}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 def _qualifier_table(qualifiers: pl.DataFrame) -> dict[str, Qualifier]:
     usable = qualifiers.filter(
         readable(qualifiers, QUALIFIER_COLUMNS) & pl.col("qualifier").is_not_null()
@@ -74,6 +90,7 @@ def observation_statements(t: Tables) -> pl.DataFrame:
     readings = statement_readings(citations, t["qualifiers"])
     cited = (
         first_per_key(citations, "citation_id")
+        .join(uncarried(citations), on=["quote", "stated_value"], how="left")
         .join(readings, on=["stated_value", "qualifier"], how="left", nulls_equal=True)
         .select(
             pl.col("citation_id").alias("primary_citation_id"),
@@ -81,7 +98,9 @@ def observation_statements(t: Tables) -> pl.DataFrame:
             "stated_value",
             "qualifier",
             *(
-                pl.col(f"reading_{part}").alias(f"expected_{column}")
+                pl.when(pl.col("uncarried").is_null())
+                .then(pl.col(f"reading_{part}"))
+                .alias(f"expected_{column}")
                 for part, column in [
                     ("value", "value"),
                     ("lower", "lower_bound"),
@@ -125,7 +144,8 @@ def citation_statements(t: Tables) -> pl.DataFrame:
     high = pl.when(point).then(pl.col("reading_value")).otherwise(pl.col("reading_upper"))
     shown = [x.cast(pl.String).fill_null("unbounded") for x in (low, high)]
     return (
-        citations.select(ROW, "citation_id", "observation_id", "stated_value", "qualifier")
+        citations.join(uncarried(citations), on=["quote", "stated_value"], how="anti")
+        .select(ROW, "citation_id", "observation_id", "stated_value", "qualifier")
         .join(readings, on=["stated_value", "qualifier"], how="inner", nulls_equal=True)
         .join(bounded, on="observation_id", how="left")
         .select(

@@ -1,5 +1,6 @@
-"""The tables of an opened package, read once each and only when a rule needs them, and
-narrowed to what a frame reads (kzdata.pipelines.frame_spec.FrameSpec)."""
+"""The tables of an opened package, read once each and only when a layer needs them, and shared
+by the layers of one validation (`loaded(target)`); narrowed to what a frame reads
+(kzdata.pipelines.frame_spec.FrameSpec) for the Great Expectations suites."""
 
 from __future__ import annotations
 
@@ -9,24 +10,51 @@ from typing import Any
 import polars as pl
 
 from kzdata.pipelines.target import Target, is_local_csv_table
-from kzdata.pipelines.typed_table import ROW, TableUnavailable, invalid_column, read_table
+from kzdata.pipelines.typed_table import (
+    ROW,
+    LoadedTable,
+    TableUnavailable,
+    invalid_column,
+    read_table,
+)
 
 # A kind of value a frame reads (frame_spec's TEXT, NUMBER, BOOLEAN) -> its polars test.
 Kinds = Mapping[str, Any]
 
 
+def loaded(target: Target) -> PackageTables:
+    """The tables of `target`, shared by every layer that reads them in this validation."""
+    if target.tables is None:
+        target.tables = PackageTables(target)
+    return target.tables
+
+
 class PackageTables:
-    """The package's resources by name (the first of a repeated name), typed on first use."""
+    """The package's resources by name (the first of a repeated name), read on first use."""
 
     def __init__(self, target: Target) -> None:
-        assert target.descriptor is not None
         self._base = target.basepath
+        # Schema and dialect files come read in, as they were checked when the target opened.
+        self._all: list[Any] = list(target.checked["resources"])
         self._resources: dict[str, dict[str, Any]] = {}
-        for resource in target.descriptor["resources"]:
+        for resource in self._all:
             name = resource.get("name") if isinstance(resource, dict) else None
             if isinstance(name, str):
                 self._resources.setdefault(name, resource)
-        self._read: dict[str, pl.DataFrame | str] = {}
+        self._loaded: dict[int, LoadedTable | TableUnavailable] = {}
+
+    def load(self, index: int) -> LoadedTable:
+        """The resource at `index` of the descriptor (a local CSV table), read once.
+        Raises TableUnavailable."""
+        if index not in self._loaded:
+            try:
+                self._loaded[index] = read_table(self._all[index], self._base)
+            except TableUnavailable as exc:
+                self._loaded[index] = exc
+        got = self._loaded[index]
+        if isinstance(got, TableUnavailable):
+            raise got
+        return got
 
     def names(self) -> list[str]:
         return list(self._resources)
@@ -35,20 +63,22 @@ class PackageTables:
         path = self._resources.get(name, {}).get("path")
         return path if isinstance(path, str) else None
 
+    def get(self, name: str) -> LoadedTable | str:
+        """The table as read, or why there is none to read."""
+        resource = self._resources.get(name)
+        if resource is None:
+            return f"the package has no resource {name}"
+        if not is_local_csv_table(resource):
+            return f"resource {name} is not a local CSV table with a Table Schema"
+        try:
+            return self.load(next(i for i, r in enumerate(self._all) if r is resource))
+        except TableUnavailable as exc:
+            return f"resource {name} cannot be read: {_why(exc)}"
+
     def table(self, name: str) -> pl.DataFrame | str:
         """The typed table, or why there is none to read."""
-        if name not in self._read:
-            resource = self._resources.get(name)
-            if resource is None:
-                self._read[name] = f"the package has no resource {name}"
-            elif not is_local_csv_table(resource):
-                self._read[name] = f"resource {name} is not a local CSV table with a Table Schema"
-            else:
-                try:
-                    self._read[name] = read_table(resource, self._base)
-                except TableUnavailable as exc:
-                    self._read[name] = f"resource {name} cannot be read: {exc}"
-        return self._read[name]
+        got = self.get(name)
+        return got if isinstance(got, str) else got.typed
 
     def resolve(
         self,
@@ -87,3 +117,9 @@ class PackageTables:
             empty = [pl.lit(None).alias(c) for c in optional.get(name, {}) if c not in read]
             got[name] = table.select(ROW, *read, *marks, *empty)
         return got
+
+
+def _why(exc: TableUnavailable) -> str:
+    if exc.rule == "schema-error":
+        return f"its Table Schema or dialect cannot be used: {exc}"
+    return str(exc)

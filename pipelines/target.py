@@ -25,6 +25,7 @@ from kzdata.pipelines.report import Finding
 
 if TYPE_CHECKING:
     from kzdata.pipelines.local_package import Downloaded
+    from kzdata.pipelines.package_tables import PackageTables
 
 LAYER = "frictionless"
 DESCRIPTOR = "datapackage.json"
@@ -59,6 +60,9 @@ class Target:
     # Tables no layer reads, by resource name, with why (kzdata.pipelines.table_gate).
     withheld: dict[str, str] = field(default_factory=dict)
     withheld_paths: set[str] = field(default_factory=set)  # their files
+    # The tables read so far, read once and shared by the layers
+    # (kzdata.pipelines.package_tables.loaded).
+    tables: PackageTables | None = None
 
     @property
     def basepath(self) -> Path:

@@ -1,15 +1,15 @@
-"""Read a few named resources of an opened package as rows of text cells, for the layers that
-check meaning rather than types (provenance). Rows are numbered as frictionless numbers them:
+"""Rows of text cells, for the provenance checks that walk a few rows one by one (the sources,
+the statements that point into a document). Rows are numbered as frictionless numbers them:
 the header is row 1, the first data row is row 2."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from kzdata.pipelines.finding import NotChecked
-from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -28,47 +28,9 @@ class Table:
     rows: list[Row]
 
 
-def read_tables(
-    target: Target, needed: Mapping[str, Iterable[str]], layer: str
-) -> tuple[dict[str, Table], list[NotChecked]]:
-    """The resources named in `needed` that the package has as local CSV tables with the
-    fields listed for them; a NotChecked (by `layer`) for each that it lacks or that cannot
-    be read (the frictionless and pandera layers report why)."""
-    from kzdata.pipelines.csv_frame import UnreadableCsv, read_text_columns
-
-    # Schema and dialect files come read in, as they were checked when the target opened.
-    resources = {r.get("name"): r for r in target.checked["resources"] if isinstance(r, dict)}
-    tables: dict[str, Table] = {}
-    notes: list[NotChecked] = []
-    for name, fields in needed.items():
-        resource = resources.get(name)
-        path = resource.get("path") if resource else None
-        if not isinstance(path, str) or "://" in path:
-            notes.append(NotChecked(layer, f"the package has no local {name} table", name))
-            continue
-        try:
-            schema = descriptor_part(resource.get("schema", {}), target.basepath, "schema")
-            dialect = descriptor_part(resource.get("dialect", {}), target.basepath, "dialect")
-            fields_declared = schema.get("fields")
-            if not isinstance(fields_declared, list):
-                raise UnreadablePart("the schema has no list of fields")
-            names = [f.get("name") for f in fields_declared if isinstance(f, dict)]
-            frame = read_text_columns(
-                target.basepath / path, dialect, resource.get("encoding"), names
-            )
-        except (UnreadablePart, UnreadableCsv) as exc:
-            notes.append(NotChecked(layer, f"{name} cannot be read: {exc}", name))
-            continue
-        if missing := [f for f in fields if f not in frame.columns]:
-            notes.append(NotChecked(layer, f"{name} lacks field(s) {', '.join(missing)}", name))
-            continue
-        first = 2 if dialect.get("header", True) is not False else 1
-        tables[name] = Table(name, path, _rows(frame.to_dicts(), first))
-    return tables, notes
-
-
-def _rows(records: list[dict[str, Any]], first: int) -> list[Row]:
+def rows(frame: pl.DataFrame, number: str) -> list[Row]:
+    """The rows of a text frame, each numbered by its column `number`."""
     return [
-        Row(i + first, {k: (v if v not in ("", None) else None) for k, v in record.items()})
-        for i, record in enumerate(records)
+        Row(record.pop(number), {k: v if v != "" else None for k, v in record.items()})
+        for record in frame.iter_rows(named=True)
     ]

@@ -1,31 +1,81 @@
-"""Read a resource's CSV as typed columns, for rules across rows and tables.
+"""Read a resource's CSV once, as text and as typed columns, for every layer after the table
+checks (pandera, great_expectations, provenance).
 
-Cells read through their fields' types, as the pandera layer reads them (kzdata.schemas.
-cell_types). A cell that is not of its type reads as null and is marked in a column of its own
-(`invalid_column(name)`), so a rule can skip the rows it cannot read: the type finding is the
-other layers', and no bad cell stops a rule. Every row keeps its frictionless number in `ROW`.
+Cells read through their fields' types (kzdata.pipelines.cell_types). A cell that is not of its
+type reads as null and is marked in a column of its own (`invalid_column(name)`), so a rule can
+skip the rows it cannot read: the type finding is the frictionless layer's, and no bad cell
+stops a rule. Every row keeps its frictionless number in `ROW`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from kzdata.pipelines.cell_types import SchemaCompileError, cell_type, missing_to_null, table_fields
+from kzdata.pipelines import resource_parts
+from kzdata.pipelines.cell_types import (
+    CellType,
+    SchemaCompileError,
+    cell_type,
+    missing_to_null,
+    table_fields,
+)
 from kzdata.pipelines.csv_frame import UnreadableCsv, read_text_columns
 from kzdata.pipelines.target import UnreadablePart, descriptor_part
 
 # The row's number as frictionless numbers rows (the header is row 1), in every frame.
 ROW = "__row"
 _INVALID = "__invalid__"
+# The rule a table that is no readable CSV is reported under, by the layers that read it.
+CSV_UNREADABLE = "csv-unreadable"
 
 
 class TableUnavailable(Exception):
-    """The resource cannot be read as a table here (its schema, dialect or CSV); the
-    frictionless and pandera layers say why."""
+    """The resource cannot be read as a table here. `rule` says why: its Table Schema or
+    dialect cannot be used (`schema-error`), or its file is no CSV (`csv-unreadable`)."""
+
+    def __init__(self, message: str, rule: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+@dataclass
+class LoadedTable:
+    """One resource as read. `text`: every column a string, missing values null, as written.
+    `typed` (parsed on first use): `ROW`, one typed column per field the CSV has, and the
+    invalid marks of the fields whose type is checked; its string columns share the text's
+    memory. `first_row` is the frictionless number of the first data row (2 under a header).
+    """
+
+    schema: Mapping[str, Any]
+    text: pl.DataFrame
+    types: Mapping[str, CellType]
+    first_row: int
+
+    @cached_property
+    def typed(self) -> pl.DataFrame:
+        first, text, types = self.first_row, self.text, self.types
+        present = [name for name in types if name in text.columns]
+        checked = [name for name in present if types[name].checked]
+        # Parsed once into a column each, then marked where a filled cell did not parse.
+        typed = text.lazy().select(
+            pl.int_range(first, pl.len() + first).alias(ROW),
+            *(pl.col(name) for name in present if name not in checked),
+            *(types[name].parse(pl.col(name)).alias(name) for name in checked),
+            *(pl.col(name).alias(invalid_column(name)) for name in checked),
+        )
+        typed = typed.with_columns(
+            (pl.col(invalid_column(name)).is_not_null() & pl.col(name).is_null()).alias(
+                invalid_column(name)
+            )
+            for name in checked
+        ).select(ROW, *present, *(invalid_column(name) for name in checked))
+        return typed.collect()
 
 
 def invalid_column(name: str) -> str:
@@ -33,32 +83,21 @@ def invalid_column(name: str) -> str:
     return _INVALID + name
 
 
-def read_table(resource: Mapping[str, Any], base: Path) -> pl.DataFrame:
-    """The resource's rows: `ROW`, one typed column per field the CSV has, and the invalid
-    marks of the fields whose type is checked. Raises TableUnavailable."""
+def read_table(resource: Mapping[str, Any], base: Path) -> LoadedTable:
+    """The resource's rows as text and typed. Raises TableUnavailable."""
     try:
         schema = descriptor_part(resource["schema"], base, "schema")
         dialect = descriptor_part(resource.get("dialect", {}), base, "dialect")
         types = {field["name"]: cell_type(field) for field in table_fields(schema)}
-        raw = read_text_columns(
-            base / resource["path"], dialect, resource.get("encoding"), list(types)
-        )
-        raw = raw.with_columns(missing_to_null(schema, raw.columns))
+        # A multipart resource's files are read as one table, as frictionless reads them.
+        raw = resource_parts.read_text(resource, base, dialect, list(types), read_text_columns)
+        text = raw.with_columns(missing_to_null(schema, raw.columns))
     except (SchemaCompileError, UnreadablePart) as exc:
-        raise TableUnavailable(f"its Table Schema or dialect cannot be used: {exc}") from exc
+        raise TableUnavailable(str(exc), "schema-error") from exc
     except UnreadableCsv as exc:
-        raise TableUnavailable(str(exc)) from exc
+        raise TableUnavailable(str(exc), CSV_UNREADABLE) from exc
     first = 2 if dialect.get("header", True) is not False else 1
-    present = [name for name in types if name in raw.columns]
-    typed = [types[name].parse(pl.col(name)).alias(name) for name in present]
-    marks = [
-        (pl.col(name).is_not_null() & types[name].parse(pl.col(name)).is_null()).alias(
-            invalid_column(name)
-        )
-        for name in present
-        if types[name].checked
-    ]
-    return raw.select(pl.int_range(first, pl.len() + first).alias(ROW), *typed, *marks)
+    return LoadedTable(schema, text, types, first)
 
 
 def readable(frame: pl.DataFrame, columns: Iterable[str]) -> pl.Expr:

@@ -20,6 +20,7 @@ from kzdata.pipelines.layers import (
 )
 from kzdata.pipelines.local_package import local_package
 from kzdata.pipelines.report import DEFAULT_LIMIT, INTERNAL_RULE, Finding, LayerItem, Report
+from kzdata.pipelines.same_cause import fold
 from kzdata.pipelines.severities import Severities
 from kzdata.pipelines.table_engine.choice import ENGINES
 from kzdata.pipelines.table_limits import RawLimits
@@ -131,19 +132,22 @@ def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLim
     gate = _run_gate(opened, raw, report.limit)
     opened.withheld, opened.withheld_paths = gate.withheld, gate.paths
     narrowed = table_gate.without(opened, gate.withheld)
+    items: list[LayerItem] = []
     if FRICTIONLESS not in selected:
         # Why a table was read by no layer is said whatever --layer says, as a refused
         # descriptor is: a table withheld from the selected layers must not pass unseen.
-        report.add(gate.withholding())
+        items += gate.withholding()
     for name in selected:
         report.layers.append(name)
         # The frictionless layer sees the whole descriptor (its profile is checked whole) and
         # skips the withheld tables itself; the other layers see the package without them.
         if name == FRICTIONLESS:
-            report.add(gate.items)
+            items += gate.items
         seen = opened if name == FRICTIONLESS else narrowed
-        report.add(_run(name, LAYERS[name], seen, report.limit))
-        report.add(gate.not_checked(name))
+        items += _run(name, LAYERS[name], seen, report.limit)
+        items += gate.not_checked(name)
+    # Gathered first, so that two layers' findings of one cause are said once.
+    report.add(fold(items))
 
 
 FRICTIONLESS = "frictionless"

@@ -122,6 +122,10 @@ def test_28_mercenarism_cases_made_128_fail(package, runner) -> None:
 
 
 def test_a_citation_stating_809_instead_of_709_fails(package) -> None:
+    # Its quote says 809 too: a quote that did not carry the value would be the provenance
+    # layer's finding alone (tests/test_one_cause.py).
+    quote = package.cell("citations", CITATION_709, "quote")
+    package.set_cell("citations", CITATION_709, "quote", quote.replace("709", "809"))
     package.set_cell("citations", CITATION_709, "stated_value", "809")
     assert hits(package, "observation-matches-primary-citation") == {
         ("observations", field, PARTICIPATION_709, "709")

@@ -263,3 +263,21 @@ def test_the_cli_stays_import_light() -> None:
     code = f"import sys, kzdata.cli.main; print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_pandera_layer_runs_without_pandas_and_great_expectations_after_it(package) -> None:
+    # pandera's pandas API costs half a second to import; this layer validates polars frames.
+    package.set_cell("observations", APPROXIMATE_700, "value", "800")
+    code = (
+        "import sys\n"
+        "from kzdata.pipelines.validate import validate\n"
+        f"first = validate({str(package)!r}, layers=['pandera'])\n"
+        "print('pandas' in sys.modules, sorted({f.rule for f in first.findings}))\n"
+        f"both = validate({str(package)!r}, layers=['pandera', 'great_expectations'])\n"
+        "print('pandas' in sys.modules, sorted({f.layer for f in both.findings}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [
+        "False ['precision-bounds', 'value-within-bounds']",
+        "True ['great_expectations']",
+    ]

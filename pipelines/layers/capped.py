@@ -24,6 +24,10 @@ class CappedFindings:
         if self._seen[key] <= self.limit:
             self._kept.append(finding)
 
+    def count(self, rule: str, resource: str | None, more: int) -> None:
+        """Count `more` findings of `rule` on `resource` that were never made (beyond the cap)."""
+        self._seen[(rule, resource)] += more
+
     def items(self) -> list[LayerItem]:
         omitted: list[LayerItem] = [
             Omitted(self.layer, rule, resource, count - self.limit)

@@ -28,7 +28,7 @@ def check(target: Target, limit: int) -> list[LayerItem]:
     # Imported here: the CLI must not pay for polars (or Great Expectations) unless this runs.
     from kzdata.pipelines.expectation_findings import findings
     from kzdata.pipelines.expectation_frames import FRAMES, KINDS, rows_frame
-    from kzdata.pipelines.package_tables import PackageTables
+    from kzdata.pipelines.package_tables import loaded
     from kzdata.schemas.expectation_suites import (
         ROW_COUNT_RULE,
         SUITES,
@@ -36,7 +36,7 @@ def check(target: Target, limit: int) -> list[LayerItem]:
         row_counts,
     )
 
-    tables = PackageTables(target)
+    tables = loaded(target)
     items: list[LayerItem] = []
     plans: list[tuple[Suite, FrameSpec]] = [(suite, FRAMES[suite.frame]) for suite in SUITES]
     for name in tables.names():

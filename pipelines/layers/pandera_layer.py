@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from kzdata.pipelines import resource_parts
 from kzdata.pipelines.report import Finding, LayerItem, NotChecked, Omitted
-from kzdata.pipelines.target import Target, UnreadablePart, descriptor_part, is_local_csv_table
+from kzdata.pipelines.target import Target, descriptor_part, is_local_csv_table
 
 if TYPE_CHECKING:
     import pandera.polars as pa
     import polars as pl
     from pandera.errors import SchemaErrors
+
+    from kzdata.pipelines.package_tables import PackageTables
 
 LAYER = "pandera"
 
@@ -21,16 +23,26 @@ LAYER = "pandera"
 def check(target: Target, limit: int) -> list[LayerItem]:
     """Findings of every local CSV table resource, at most `limit` per rule and column (the
     rest counted); other resources are not this layer's."""
+    from kzdata.pipelines.layers.polars_only import polars_only
+
+    with polars_only():
+        return _check(target, limit)
+
+
+def _check(target: Target, limit: int) -> list[LayerItem]:
     # Imported here: the CLI must not pay for pandera and polars unless this layer runs.
     from pandera.config import ValidationDepth, config_context
 
+    from kzdata.pipelines.package_tables import loaded
+
+    tables = loaded(target)
     findings: list[LayerItem] = []
     # Forced on: an environment variable must not turn this layer into a silent pass.
     with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
         # Schema and dialect files come read in, as they were checked when the target opened.
-        for resource in target.checked["resources"]:
+        for index, resource in enumerate(target.checked["resources"]):
             if is_local_csv_table(resource) or resource_parts.is_multipart_csv(resource):
-                findings += _check_resource(resource, target.basepath, limit)
+                findings += _check_resource(tables, index, resource, target.basepath, limit)
             elif isinstance(resource, dict) and "schema" in resource:
                 findings.append(_not_read(resource))
     return findings
@@ -47,35 +59,32 @@ def _not_read(resource: dict[str, Any]) -> NotChecked:
     )
 
 
-def _check_resource(resource: dict[str, Any], base: Path, limit: int) -> list[LayerItem]:
+def _check_resource(
+    tables: PackageTables, index: int, resource: dict[str, Any], base: Path, limit: int
+) -> list[LayerItem]:
     from pandera.errors import SchemaErrors
 
-    from kzdata.pipelines.csv_frame import UnreadableCsv, read_text_columns
-    from kzdata.pipelines.pandera_compiler import (
-        SchemaCompileError,
-        compile_schema,
-        missing_to_null,
-    )
+    from kzdata.pipelines.pandera_compiler import SchemaCompileError, compile_schema
+    from kzdata.pipelines.typed_table import TableUnavailable
 
     paths = resource_parts.paths_of(resource) or [resource["path"]]
     where = {"resource": resource.get("name"), "path": paths[0]}
     try:
-        table_schema = descriptor_part(resource["schema"], base, "schema")
-        dialect = descriptor_part(resource.get("dialect", {}), base, "dialect")
-        schema = compile_schema(table_schema)
-        names = [field["name"] for field in table_schema["fields"]]
-        frame = resource_parts.read_text(resource, base, dialect, names, read_text_columns)
-        frame = frame.with_columns(missing_to_null(table_schema, frame.columns))
-    except (SchemaCompileError, UnreadablePart) as exc:
+        table = tables.load(index)
+        schema = compile_schema(table.schema)
+    except TableUnavailable as exc:
+        message = str(exc)
+        if exc.rule == "schema-error":
+            message = f"the resource's Table Schema or dialect cannot be used: {exc}"
+        return [Finding(LAYER, exc.rule, message, **where)]
+    except SchemaCompileError as exc:
         message = f"the resource's Table Schema or dialect cannot be used: {exc}"
         return [Finding(LAYER, "schema-error", message, **where)]
-    except UnreadableCsv as exc:
-        return [Finding(LAYER, "csv-unreadable", str(exc), **where)]
     try:
-        schema.validate(frame, lazy=True)
+        schema.validate(table.text, lazy=True)
     except SchemaErrors as exc:
-        header = dialect.get("header", True) is not False
-        found = _findings(exc, schema, frame, header, where, limit)
+        found = _findings(exc, schema, table.text, table.first_row == 2, where, limit)
+        dialect = descriptor_part(resource.get("dialect", {}), base, "dialect")
         return resource_parts.in_parts(resource, base, dialect, found)
     return []
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from kzdata.pipelines import coverage, documents
 from kzdata.pipelines.errors import UnreadableInput
-from kzdata.pipelines.finding import Finding
+from kzdata.pipelines.finding import Finding, NotChecked
 from kzdata.pipelines.layers.capped import CappedFindings
 from kzdata.pipelines.text_tables import Row, Table
 
@@ -27,22 +27,40 @@ def check(
     statements: list[Statement],
     marks_published: bool,
     found: CappedFindings,
-) -> None:
-    """Check every document-backed source's document in `folder`, adding to `found`.
+    skipped: list[NotChecked],
+) -> list[tuple[Statement, str]]:
+    """Check every document-backed source's document in `folder`, adding to `found`; return
+    each statement whose quote is not the document's text at its locator, with that text.
     `marks_published`: the package has its non_figures table, without which no number can be
-    shown to be marked (the caller says so)."""
+    shown to be marked (the caller says so). A document whose numbers cannot all be checked
+    is added to `skipped`."""
     by_source: dict[str | None, list[Statement]] = defaultdict(list)
     for s in statements:
         by_source[s.source_id].append(s)
+    mismatched: list[tuple[Statement, str]] = []
     for row in sources.rows:
         if not row["document_path"]:
             continue
         text = _document(folder, sources, row, found)
         if text is None:
             continue
-        spans = _check_locators(text, by_source[row["source_id"]], found)
+        spans = _check_locators(text, by_source[row["source_id"]], found, mismatched)
         if marks_published:
-            _check_coverage(text, sources, row, spans, by_source[row["source_id"]], found)
+            if unread := _unreadable_locator(by_source[row["source_id"]]):
+                # Its span is unknown, so no number can be shown unmapped: the bad cell is the
+                # Table Schema check's finding, and says it once.
+                skipped.append(
+                    NotChecked(
+                        LAYER,
+                        f"whether every number of {Path(row['document_path'] or '').name} is "
+                        f"mapped: the locator of {unread.table.name} row {unread.row.number} is "
+                        "not a pair of offsets (see the frictionless layer's finding)",
+                        "sources",
+                    )
+                )
+            else:
+                _check_coverage(text, sources, row, spans, by_source[row["source_id"]], found)
+    return mismatched
 
 
 def _source_finding(sources: Table, row: Row, rule: str, message: str, field: str) -> Finding:
@@ -89,7 +107,10 @@ def _document(folder: Path, sources: Table, row: Row, found: CappedFindings) -> 
 
 
 def _check_locators(
-    text: str, statements: list[Statement], found: CappedFindings
+    text: str,
+    statements: list[Statement],
+    found: CappedFindings,
+    mismatched: list[tuple[Statement, str]],
 ) -> list[tuple[int, int]]:
     """Each locator lies inside the document and reads its quote; the spans that lie inside."""
     spans = []
@@ -110,7 +131,15 @@ def _check_locators(
                 f"the quote {s.quote!r}"
             )
             found.add(s.finding("quote-mismatch", message, "quote", s.quote))
+            mismatched.append((s, text[s.start : s.end]))
     return spans
+
+
+def _unreadable_locator(statements: list[Statement]) -> Statement | None:
+    """The first statement whose locator is filled in but is not two offsets, if any."""
+    return next(
+        (s for s in statements if s.row["located"] and (s.start is None or s.end is None)), None
+    )
 
 
 def _check_coverage(

@@ -8,15 +8,14 @@ package): kzdata.pipelines.layers.provenance_documents checks the documents them
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from kzdata.pipelines import documents, quote_values
 from kzdata.pipelines.finding import Finding, LayerItem, NotChecked
 from kzdata.pipelines.layers.capped import CappedFindings
 from kzdata.pipelines.target import Target
-from kzdata.pipelines.text_tables import Row, Table, read_tables
+from kzdata.pipelines.text_tables import Row, Table
 
 LAYER = "provenance"
 LOCATOR = ("source_id", "quote", "locator_start", "locator_end")
@@ -71,45 +70,45 @@ class Statement:
 def check(target: Target, limit: int) -> list[LayerItem]:
     """Provenance findings, at most `limit` per rule and resource (the rest counted)."""
     from kzdata.pipelines.layers import provenance_documents
+    from kzdata.pipelines.layers import provenance_statements as ps
 
-    tables, notes = read_tables(target, NEEDED, LAYER)
-    items: list[LayerItem] = [
-        replace(n, reason=f"{n.reason}{NO_MARKS}") if n.resource == "non_figures" else n
-        for n in notes
-    ]
-    sources = tables.get("sources")
-    if sources is None:
+    frames, items = ps.read(target, NEEDED, NO_MARKS)
+    if "sources" not in frames:
         return items
-    statements = [
-        Statement(
-            table, row, row["quote"], _offset(row["locator_start"]), _offset(row["locator_end"])
-        )
-        for name in CARRIED
-        if (table := tables.get(name)) is not None
-        for row in table.rows
-    ]
+    sources = ps.sources_table(frames)
+    backed = [r["source_id"] for r in sources.rows if r["document_path"]]
+    known = [r["source_id"] for r in sources.rows]
     found = CappedFindings(LAYER, limit)
-    _check_sources(sources, statements, found)
-    _check_quotes(statements, found)
+    _check_sources(sources, found)
     folder = target.documents or documents.default_folder(target.basepath)
+    explained: set[tuple[str, int]] = set()
     if folder is None:
         items.append(NotChecked(LAYER, NO_DOCUMENTS, "sources"))
     else:
-        marks = "non_figures" in tables
-        provenance_documents.check(folder, sources, statements, marks, found)
+        statements = ps.document_statements(frames, CARRIED, backed)
+        marks = "non_figures" in frames
+        skipped: list[NotChecked] = []
+        mismatched = provenance_documents.check(folder, sources, statements, marks, found, skipped)
+        items += skipped
+        explained = {(s.table.name, s.row.number) for s, read in mismatched if _carries(s, read)}
+    for name, (frame, path) in frames.items():
+        if name in CARRIED:
+            ps.check_statements(
+                ps.statements(frame), name, path, CARRIED[name], known, backed, found, explained
+            )
     return items + found.items()
 
 
-def _offset(cell: str | None) -> int | None:
-    # A cell that is not an integer is the type check's finding (frictionless, pandera).
-    return int(cell) if cell is not None and re.fullmatch("[0-9]+", cell) else None
+def _carries(statement: Statement, read: str) -> bool:
+    """Whether the document's text at a statement's locator carries its value: then a quote
+    that does not is one cause (`quote-mismatch`), not two."""
+    field, problem = CARRIED[statement.table.name]
+    value = statement.row[field] if field else None
+    return problem is None or value is None or problem(read, field or "", value) is None
 
 
-def _check_sources(sources: Table, statements: list[Statement], found: CappedFindings) -> None:
-    """A document path needs its SHA-256; a statement with a locator needs a document, and a
-    statement of a document-backed source needs its quote and locator."""
-    backed = {r["source_id"] for r in sources.rows if r["document_path"]}
-    known = {r["source_id"] for r in sources.rows}
+def _check_sources(sources: Table, found: CappedFindings) -> None:
+    """A document path needs its SHA-256."""
     for row in sources.rows:
         if row["document_path"] and not row["document_sha256"]:
             found.add(
@@ -124,37 +123,3 @@ def _check_sources(sources: Table, statements: list[Statement], found: CappedFin
                     path=sources.path,
                 )
             )
-    # A statement of an unknown source is the foreign key check's finding (frictionless).
-    for s in (s for s in statements if s.source_id in known):
-        located = s.row["locator_start"] is not None or s.row["locator_end"] is not None
-        if s.source_id not in backed and located:
-            message = f"a locator into source {s.source_id!r}, which records no document"
-            cell = s.row["locator_start"]
-            found.add(s.finding("locator-without-document", message, "locator_start", cell))
-        elif s.source_id in backed and (s.quote is None or not located):
-            missing = "quote" if s.quote is None else "locator_start"
-            message = (
-                f"a statement of the document-backed source {s.source_id!r} needs its {missing}"
-            )
-            found.add(s.finding("locator-missing", message, missing, None))
-
-
-def _check_quotes(statements: list[Statement], found: CappedFindings) -> None:
-    """Each quote carries its value, and its locator spans as many characters as it has."""
-    for s in statements:
-        if s.quote is None:
-            continue
-        field, problem = CARRIED[s.table.name]
-        value = s.row[field] if field else None
-        if (
-            problem is not None
-            and value is not None
-            and (message := problem(s.quote, field, value))
-        ):
-            found.add(s.finding("quote-value", message, field, value))
-        if s.start is not None and s.end is not None and s.end - s.start != len(s.quote):
-            message = (
-                f"the locator [{s.start}, {s.end}) spans {s.end - s.start} characters but the "
-                f"quote has {len(s.quote)}: it cannot read the quote"
-            )
-            found.add(s.finding("locator-length", message, "locator_end", s.row["locator_end"]))
