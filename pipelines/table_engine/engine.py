@@ -136,14 +136,24 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
     missing cells. The cell errors come in that order, the row's key errors after them."""
     frame, columns = table.frame, table.columns
     steps = _key_steps(resource, table, reference)
-    # Computed on the whole frame, before any filter: they compare a row with earlier rows.
+    # Computed on the whole frame: they compare a row with earlier rows.
     frame = frame.with_columns(
         *(s.fails.alias(f"__fails{i}") for i, s in enumerate(steps)),
-        *(_expr(s.detail).alias(f"__detail{i}") for i, s in enumerate(steps)),
+        *(s.near.alias(f"__near{i}") for i, s in enumerate(steps)),
+        row_checks.blank(columns).alias("__blank"),
     )
+    # Only rows with an error are located, with the rows their key errors point back to.
+    flagged = [
+        pl.col("__blank"),
+        *(pl.col(f"__near{i}") for i in range(len(steps))),
+        *(pl.col(c.type) for c in columns),
+        *(pl.col(c.constraint(name)) for c in columns for name in c.constraints),
+        *(pl.col(c.raw).is_null() for c in columns),
+    ]
+    frame = frame.filter(pl.any_horizontal(flagged))
     failing = [pl.when(pl.col(f"__fails{i}")).then(pl.lit(i)) for i in range(len(steps))]
     frame = frame.with_columns(
-        row_checks.blank(columns).alias("__blank"),
+        *(_expr(s.detail).alias(f"__detail{i}") for i, s in enumerate(steps)),
         pl.min_horizontal([*failing, pl.lit(len(steps))]).alias("__trigger"),
     )
     accessed: dict[str, tuple[int, int]] = {}  # field name -> (step, position)
@@ -193,29 +203,40 @@ def _expr(value: Any) -> pl.Expr:
 @dataclass
 class KeyStep:
     """One of frictionless's key checks of a row, in the order it makes them: the fields it
-    reads, where it fails, and the error it gives."""
+    reads, where it fails, the rows needed to say why (`near`: the failing rows and those they
+    repeat), and the error it gives (`detail` is read on those rows only)."""
 
     fields: list[str]
     fails: pl.Expr
     code: str
     number: int = 0
     detail: pl.Expr = field(default_factory=lambda: pl.lit(None, pl.Int64))
+    near: pl.Expr | None = None
+
+    def __post_init__(self) -> None:
+        if self.near is None:
+            self.near = self.fails
 
 
 def _key_steps(resource: Any, table: Evaluated, reference: Reference) -> list[KeyStep]:
     columns = table.columns
     steps = []
     for c in row_checks.unique_fields(columns):
+        value = pl.col(c.value)
+        fails = value.is_not_null() & ~value.is_first_distinct()
         previous = row_checks.previous_same([c.value])
-        fails = pl.col(c.value).is_not_null() & previous.is_not_null()
-        steps.append(KeyStep([c.name], fails, "unique-error", c.number, previous))
+        near = value.is_not_null() & value.is_duplicated()
+        steps.append(KeyStep([c.name], fails, "unique-error", c.number, previous, near))
     key = list(resource.schema.primary_key)
     if key:
         values = [_by_name(columns, name).value for name in key]
         all_null = pl.all_horizontal([pl.col(v).is_null() for v in values])
+        together = pl.struct(values) if len(values) > 1 else pl.col(values[0])
         previous = row_checks.previous_same(values)
         detail = pl.when(all_null).then(pl.lit(-1, pl.Int64)).otherwise(previous)
-        steps.append(KeyStep(key, all_null | previous.is_not_null(), "primary-key", 0, detail))
+        fails = all_null | ~together.is_first_distinct()
+        near = all_null | together.is_duplicated()
+        steps.append(KeyStep(key, fails, "primary-key", 0, detail, near))
     for index, fk in enumerate(resource.schema.foreign_keys):
         name = fk["reference"]["resource"]
         target = table if name in ("", resource.name) else reference(name)
@@ -228,7 +249,7 @@ def _key_steps(resource: Any, table: Evaluated, reference: Reference) -> list[Ke
             )
         except (row_checks.KeyMismatch, KeyError) as exc:
             raise Unsupported(f"foreign key {index}: {exc}") from exc
-        steps.append(KeyStep(list(fk["fields"]), pl.lit(misses), "foreign-key", index))
+        steps.append(KeyStep(list(fk["fields"]), misses, "foreign-key", index))
     return steps
 
 
