@@ -223,19 +223,25 @@ def _key_steps(resource: Any, table: Evaluated, reference: Reference) -> list[Ke
     steps = []
     for c in row_checks.unique_fields(columns):
         value = pl.col(c.value)
-        fails = value.is_not_null() & ~value.is_first_distinct()
+        if row_checks.repeats(table.frame, [c.value], skip_nulls=True):
+            fails = value.is_not_null() & ~value.is_first_distinct()
+            near = value.is_not_null() & value.is_duplicated()
+        else:
+            fails = near = pl.lit(False)
         previous = row_checks.previous_same([c.value])
-        near = value.is_not_null() & value.is_duplicated()
         steps.append(KeyStep([c.name], fails, "unique-error", c.number, previous, near))
     key = list(resource.schema.primary_key)
     if key:
         values = [_by_name(columns, name).value for name in key]
         all_null = pl.all_horizontal([pl.col(v).is_null() for v in values])
-        together = pl.struct(values) if len(values) > 1 else pl.col(values[0])
         previous = row_checks.previous_same(values)
         detail = pl.when(all_null).then(pl.lit(-1, pl.Int64)).otherwise(previous)
-        fails = all_null | ~together.is_first_distinct()
-        near = all_null | together.is_duplicated()
+        if row_checks.repeats(table.frame, values, skip_nulls=False):
+            together = pl.struct(values) if len(values) > 1 else pl.col(values[0])
+            fails = all_null | ~together.is_first_distinct()
+            near = all_null | together.is_duplicated()
+        else:
+            fails = near = all_null
         steps.append(KeyStep(key, fails, "primary-key", 0, detail, near))
     for index, fk in enumerate(resource.schema.foreign_keys):
         name = fk["reference"]["resource"]

@@ -49,7 +49,6 @@ class Tables:
         from kzdata.pipelines.table_engine.tokens import Unsupported
 
         try:
-            resource.to_descriptor(validate=True)
             # A table another table's foreign key already read is not read again.
             known = self._evaluated.get(resource.name)
             table, result = check_resource(

@@ -29,6 +29,16 @@ def unique_fields(columns: list[FieldColumns]) -> list[FieldColumns]:
     return [c for c in columns if (c.frictionless_field.constraints or {}).get("unique")]
 
 
+def repeats(frame: pl.DataFrame, keys: list[str], skip_nulls: bool) -> bool:
+    """Whether two rows hold the same values of `keys` (rows with a null in them left out when
+    `skip_nulls`): counting distinct values is cheaper than locating repeats, which are rare."""
+    key = pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])
+    if skip_nulls:
+        key = key.drop_nulls()
+    counts = frame.select(key.n_unique().alias("distinct"), key.len().alias("all")).row(0)
+    return counts[0] != counts[1]
+
+
 def foreign_key_misses(
     frame: pl.DataFrame, fields: list[str], reference: pl.DataFrame, reference_fields: list[str]
 ) -> pl.Expr:
@@ -42,7 +52,7 @@ def foreign_key_misses(
     all_null = pl.all_horizontal([pl.col(k).is_null() for k in keys])
     missed = (
         left.filter(~all_null)
-        .join(right.filter(~all_null).unique(), on=keys, how="anti", nulls_equal=True)
+        .join(right.filter(~all_null), on=keys, how="anti", nulls_equal=True)
         .get_column(ROW)
     )
     return pl.col(ROW).is_in(missed.implode())

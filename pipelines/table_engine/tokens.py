@@ -124,7 +124,7 @@ def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
     Python's csv module reads such a file back into the same cells, so both read it alike.
     A file written otherwise (blank lines, ragged rows, needless quotes, stray quotes, a lone
     carriage return) is read by Python's csv module instead."""
-    if width < 2 or content.count(b"\r") != content.count(b"\r\n"):
+    if width < 2 or (b"\r" in content and content.count(b"\r") != content.count(b"\r\n")):
         return None
     body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
     try:
@@ -142,7 +142,7 @@ def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
         return None
     if frame.height == 0 or frame.null_count().sum_horizontal().item() != 0:
         return None
-    if not _writes_back(frame, body, config.delimiter):
+    if not _read_alike(frame, body, config.delimiter):
         return None
     labels = list(frame.row(0))
     data = frame.slice(1)
@@ -157,25 +157,41 @@ def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
     return Tokens(labels, _numbered(data.select(columns)), extra)
 
 
+def _read_alike(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
+    """Whether Python's csv module reads `body` into the cells of `frame` (polars's reading)."""
+    if b'"' in body:
+        return _writes_back(frame, body, delimiter)
+    # Without quotes every delimiter parts cells and every newline ends a row. polars refuses
+    # a row wider than the first and reads a shorter (or blank) one with empty cells: with as
+    # many delimiters and newlines as full rows have, every row is full.
+    rows = frame.height - (0 if body.endswith(b"\n") else 1)
+    return (
+        body.count(delimiter.encode("utf-8")) == frame.height * (frame.width - 1)
+        and body.count(b"\n") == rows
+    )
+
+
 def _writes_back(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
     """Whether `frame` written as Python's csv writer writes it is `body`, byte for byte."""
     terminator = "\r\n" if b"\r\n" in body[: body.find(b"\n") + 1] else "\n"
     # polars quotes an empty string; Python's writer leaves it bare, as null is written.
     bare = frame.select(pl.all().replace("", None))
-    view = memoryview(body)
     at = 0
     for part in bare.iter_slices(_SLICE_ROWS):
-        written = part.write_csv(
+        out = io.BytesIO()
+        part.write_csv(
+            out,
             include_header=False,
             separator=delimiter,
             quote_char='"',
             quote_style="necessary",
             line_terminator=terminator,
-        ).encode("utf-8")
-        if view[at : at + len(written)] != written:
+        )
+        written = out.getvalue()
+        if not body.startswith(written, at):
             # The last record may end without its line terminator.
             last = at + len(written) - len(terminator)
-            if last != len(body) or view[at:last] != written[: -len(terminator)]:
+            if last != len(body) or not body.startswith(written[: -len(terminator)], at):
                 return False
         at += len(written)
     return at >= len(body)
