@@ -48,6 +48,12 @@ class FieldColumns:
     frictionless_field: Any
     constraints: list[str] = field(default_factory=list)
     unchecked_pattern: str | None = None
+    # The typed value from the frame's raw and missing columns, when `value` is not kept.
+    unkept_value: pl.Expr | None = None
+
+    def value_expr(self) -> pl.Expr:
+        """The field's typed values (null where missing or failing its type)."""
+        return pl.col(self.value) if self.unkept_value is None else self.unkept_value
 
     @property
     def raw(self) -> str:
@@ -69,8 +75,12 @@ class FieldColumns:
         return f"c{self.number}:{name}"
 
 
-def evaluate(frame: pl.DataFrame, fields: list[Any]) -> tuple[pl.DataFrame, list[FieldColumns]]:
-    """The raw frame with every field's result columns added.
+def evaluate(
+    frame: pl.DataFrame, fields: list[Any], keys: set[str] | None = None
+) -> tuple[pl.DataFrame, list[FieldColumns]]:
+    """The raw frame with every field's result columns added; the `value` column only for
+    fields named in `keys` (all when None): the others' stay expressions (`value_expr`), so
+    that a table of text is not held twice.
 
     Three passes over the whole table, whatever its width: every field's missing cells, fast
     domain and typed values; the distinct cells outside the fast domains; every field's
@@ -89,6 +99,9 @@ def evaluate(frame: pl.DataFrame, fields: list[Any]) -> tuple[pl.DataFrame, list
         ).row(0)
         for plan, values in zip(outside, distinct, strict=True):
             plan.read_slowly(values)
+    for plan in plans:
+        if keys is not None and plan.columns.name not in keys:
+            plan.columns.unkept_value = plan.value_from_raw()
     frame = frame.with_columns(expr for plan in plans for expr in plan.second_pass())
     scratch = [c for plan in plans for c in (plan.fast, plan.typed)]
     return frame.drop(scratch), [plan.columns for plan in plans]
@@ -148,6 +161,16 @@ class _Plan:
         values = pl.Series([pick(self.slow[k]) for k in keys], dtype=dtype)
         return pl.col(self.columns.raw).replace_strict(keys, values, default=None)
 
+    def value_from_raw(self) -> pl.Expr:
+        """The typed values computed again from the raw and missing columns alone."""
+        columns = self.columns
+        fast = self.fast_expr.fill_null(False) & ~pl.col(columns.missing)
+        return (
+            pl.when(fast)
+            .then(self.typed_expr.cast(self.dtype))
+            .otherwise(self._slow(lambda r: r[1], self.dtype))
+        )
+
     def second_pass(self) -> list[pl.Expr]:
         columns = self.columns
         in_fast, missing = pl.col(self.fast), pl.col(columns.missing)
@@ -157,7 +180,9 @@ class _Plan:
             .then(pl.col(self.typed).cast(self.dtype))
             .otherwise(self._slow(lambda r: r[1], self.dtype))
         )
-        exprs = [type_fails.alias(columns.type), value.alias(columns.value)]
+        exprs = [type_fails.alias(columns.type)]
+        if columns.unkept_value is None:
+            exprs.append(value.alias(columns.value))
         for name in self.checked:
             failing = _constraint_fails(
                 name, self.declared[name], self.bounds, columns, pl.col(self.typed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -20,12 +21,26 @@ EARLY, CELL, EXTRA, MISSING, BLANK, KEYS = range(6)
 
 @dataclass
 class Evaluated:
-    """A table read and evaluated: its frame, its fields' columns and its tokens' extras."""
+    """A table read and evaluated: its frame, its fields' columns and its tokens' extras,
+    and the errors of its header and of its file's size and hash."""
 
     frame: pl.DataFrame
     columns: list[FieldColumns]
     extra: dict[int, list[str]]
     header_errors: list[Any] = field(default_factory=list)
+    file_errors: list[Any] = field(default_factory=list)
+
+    def typed(self) -> pl.DataFrame:
+        """The table's typed values, one column per field named as the field, as frictionless
+        reads them (null where a cell is missing or fails its type)."""
+        return self.frame.select(c.value_expr().alias(c.name) for c in self.columns)
+
+    def keys_only(self, names: set[str]) -> Evaluated:
+        """The table with only the row numbers and the values of fields `names` (what other
+        tables' foreign keys read), its memory freed of the rest."""
+        kept = [c for c in self.columns if c.name in names]
+        frame = self.frame.select(ROW, *(c.value_expr().alias(c.value) for c in kept))
+        return Evaluated(frame, self.columns, {})
 
 
 @dataclass
@@ -41,8 +56,10 @@ class Result:
 Reference = Callable[[str], Evaluated]
 
 
-def evaluate_resource(resource: Any, content: bytes) -> Evaluated:
-    """Read and evaluate a frictionless TableResource. Raises Unsupported."""
+def evaluate_resource(resource: Any, path: Path, keys: set[str] = frozenset()) -> Evaluated:
+    """Read and evaluate a frictionless TableResource whose file is at `path`, with the values
+    of fields `keys` (those other tables' foreign keys read) kept beside its own key fields'.
+    Raises Unsupported."""
     schema = resource.schema
     if schema is None or not schema.fields:
         raise Unsupported("no Table Schema fields")
@@ -50,25 +67,43 @@ def evaluate_resource(resource: Any, content: bytes) -> Evaluated:
     if descriptor.get("fieldsMatch", "exact") != "exact" or resource.rows or resource.fields:
         raise Unsupported("fieldsMatch, rows or fields declared")
     names = [f.name for f in schema.fields]
+    content = path.read_bytes()
     tokens = read_tokens(resource, content, len(names))
+    file_errors = _file_errors(resource, content)
+    del content  # its cells are in the frame now
     if not resource.dialect.has_defined("header") and _guessed_header_row(resource, tokens) != 1:
         raise Unsupported("frictionless guesses another header row")
     if len(tokens.labels) != len(names):
         raise Unsupported("the header has another number of labels than the schema fields")
-    frame, columns = evaluate(tokens.frame, list(schema.fields))
-    return Evaluated(frame, columns, tokens.extra, _header_errors(tokens.labels, names))
+    keyed = set(keys) | _key_fields(resource)
+    frame, columns = evaluate(tokens.frame, list(schema.fields), keyed)
+    header_errors = _header_errors(tokens.labels, names)
+    return Evaluated(frame, columns, tokens.extra, header_errors, file_errors)
+
+
+def _key_fields(resource: Any) -> set[str]:
+    """The fields a row's key checks read (unique, primary and foreign keys)."""
+    schema = resource.schema
+    names = {f.name for f in schema.fields if (f.constraints or {}).get("unique")}
+    names.update(schema.primary_key)
+    for fk in schema.foreign_keys:
+        names.update(fk["fields"])
+        if fk["reference"]["resource"] in ("", resource.name):
+            names.update(fk["reference"]["fields"])
+    return names
 
 
 def check_resource(
     resource: Any,
-    content: bytes,
+    path: Path,
     limit: int,
     reference: Reference,
     evaluated: Evaluated | None = None,
+    keys: set[str] = frozenset(),
 ) -> tuple[Evaluated, Result]:
-    """Every Table Schema error of the table (`evaluated` already, when another table's
-    foreign key read it). Raises Unsupported."""
-    table = evaluated if evaluated is not None else evaluate_resource(resource, content)
+    """Every Table Schema error of the table at `path` (`evaluated` already, when another
+    table's foreign key read it; `keys` as in evaluate_resource). Raises Unsupported."""
+    table = evaluated if evaluated is not None else evaluate_resource(resource, path, keys)
     located = _located(resource, table, reference)
     counts = dict(located.group_by("code").len().iter_rows())
     kept = (
@@ -79,7 +114,7 @@ def check_resource(
     errors = [
         *table.header_errors,
         *_errors(resource, table, kept),
-        *_file_errors(resource, content),
+        *table.file_errors,
     ]
     omitted = {code: n - limit for code, n in counts.items() if n > limit}
     unchecked = [(c.name, c.unchecked_pattern) for c in table.columns if c.unchecked_pattern]
