@@ -146,12 +146,13 @@ def _header_errors(labels: list[str], names: list[str]) -> list[Any]:
 
     found: list[Any] = []
     common = {"note": "", "labels": list(labels), "row_numbers": [1]}
+    seen: dict[str, list[str]] = {}  # label -> the positions it was seen at
     for number, (name, label) in enumerate(zip(names, labels, strict=True), start=1):
         where = {"field_name": name, "field_number": number}
         if not label:
             found.append(errors.BlankLabelError(**{**common, "label": ""}, **where))
             continue
-        earlier = [str(n) for n, seen in enumerate(labels[: number - 1], start=1) if seen == label]
+        earlier = seen.setdefault(label, [])
         if earlier:
             note = 'at position "{}"'.format(", ".join(earlier))
             found.append(
@@ -159,6 +160,7 @@ def _header_errors(labels: list[str], names: list[str]) -> list[Any]:
             )
         elif label != name:
             found.append(errors.IncorrectLabelError(**{**common, "label": label}, **where))
+        earlier.append(str(number))
     return found
 
 
@@ -197,8 +199,21 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
             accessed.setdefault(name, (i, len(accessed)))
     not_blank = ~pl.col("__blank")
     parts: list[pl.DataFrame] = []
+    # Which kinds of error each column holds at all: a wide table has errors in few columns.
+    marks = [
+        "__blank",
+        *(f"__fails{i}" for i in range(len(steps))),
+        *(c.type for c in columns),
+        *(c.constraint(name) for c in columns for name in c.constraints),
+    ]
+    held = frame.select(
+        *(pl.col(m).any().alias(m) for m in marks),
+        *(pl.col(c.raw).is_null().any().alias(c.raw) for c in columns),
+    ).row(0, named=True)
 
-    def add(condition, rank, order, sub, code, number=0, detail=None) -> None:
+    def add(condition, rank, order, sub, code, number=0, detail=None, mark="") -> None:
+        if not held[mark]:
+            return
         hit = frame.filter(condition).select(
             pl.col(ROW).alias("row"),
             _expr(rank).cast(pl.Int32).alias("rank"),
@@ -211,7 +226,7 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
         if hit.height:
             parts.append(hit)
 
-    add(pl.col("__blank"), BLANK, 0, 0, "blank-row")
+    add(pl.col("__blank"), BLANK, 0, 0, "blank-row", mark="__blank")
     for c in columns:
         if c.name in accessed:
             step, position = accessed[c.name]
@@ -220,13 +235,16 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
             order = pl.when(early).then(pl.lit(position)).otherwise(pl.lit(c.number))
         else:
             rank, order = pl.lit(CELL), pl.lit(c.number)
-        add(not_blank & pl.col(c.type), rank, order, 0, "type-error", c.number)
+        add(not_blank & pl.col(c.type), rank, order, 0, "type-error", c.number, mark=c.type)
         for sub, name in enumerate(c.constraints, start=1):
             fails = not_blank & pl.col(c.constraint(name))
-            add(fails, rank, order, sub, "constraint-error", c.number)
-        add(not_blank & pl.col(c.raw).is_null(), MISSING, c.number, 0, "missing-cell", c.number)
+            mark = c.constraint(name)
+            add(fails, rank, order, sub, "constraint-error", c.number, mark=mark)
+        missing = not_blank & pl.col(c.raw).is_null()
+        add(missing, MISSING, c.number, 0, "missing-cell", c.number, mark=c.raw)
     for i, step in enumerate(steps):
-        add(pl.col(f"__fails{i}"), KEYS, i, 0, step.code, step.number, pl.col(f"__detail{i}"))
+        detail = pl.col(f"__detail{i}")
+        add(pl.col(f"__fails{i}"), KEYS, i, 0, step.code, step.number, detail, f"__fails{i}")
     located = pl.concat(parts, how="vertical_relaxed") if parts else _EMPTY.clear()
     return pl.concat([located, _extra_cells(table, frame)], how="vertical_relaxed")
 

@@ -9,6 +9,8 @@ class set operations, `\\p` classes, `\\z`), is not run: the engine reports a
 
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
 # Syntax Rust's regex reads otherwise than Python's re (or Python does not know at all).
@@ -22,12 +24,20 @@ def pattern_matches(raw: pl.Expr, pattern: str) -> pl.Expr | None:
         return None
     # \A: match only at the start, as re.match does, whatever alternatives the pattern holds.
     anchored = "\\A(?:^" + pattern + "$)"
-    try:
-        pl.select(pl.lit("").str.contains(anchored))
-    except pl.exceptions.PolarsError:
+    if not _compiles(anchored):
         return None
     # Python's final `$` also matches before a trailing newline.
     without_newline = raw.str.strip_suffix("\n")
     return raw.str.contains(anchored) | (
         raw.str.ends_with("\n") & without_newline.str.contains(anchored)
     )
+
+
+@cache
+def _compiles(regex: str) -> bool:
+    """Whether polars compiles `regex` (asked once per pattern: a wide table repeats them)."""
+    try:
+        pl.select(pl.lit("").str.contains(regex))
+    except pl.exceptions.PolarsError:
+        return False
+    return True

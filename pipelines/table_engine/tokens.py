@@ -146,8 +146,9 @@ def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
         return None
     labels = list(frame.row(0))
     data = frame.slice(1)
+    names = data.columns
     columns = [
-        (pl.col(data.columns[i]) if i < data.width else pl.lit(None, pl.String)).alias(str(i))
+        (pl.col(names[i]) if i < len(names) else pl.lit(None, pl.String)).alias(str(i))
         for i in range(width)
     ]
     extra: dict[int, list[str]] = {}
