@@ -95,7 +95,9 @@ def seed_faults(folder: Path, seed: int = 0, each: int = 3) -> dict[str, list[in
     header = lines[0].decode("utf-8").split(",")
     at = {name: header.index(name) for name in header}
     body = len(lines) - 2  # the last line is empty: the file ends with a newline
-    chosen = random.Random(seed).sample(range(2, body + 2), each * 8)
+    # Row 2 is left whole: the primary-key faults repeat its id.
+    chosen = random.Random(seed).sample(range(3, body + 2), each * 8)
+    first_id = _split(lines[1].decode("utf-8"))[at["observation_id"]]
     planted: dict[str, list[int]] = {}
 
     def cells(row: int) -> list[str]:
@@ -115,7 +117,7 @@ def seed_faults(folder: Path, seed: int = 0, each: int = 3) -> dict[str, list[in
             values[at["geography"]] = "kazakhstan"
             put(row, values, "constraint-error")
         elif kind == 2:
-            values[at["observation_id"]] = "bench_0"  # also a unique field: unique-error
+            values[at["observation_id"]] = first_id  # also a unique field: unique-error
             put(row, values, "primary-key")
         elif kind == 3:
             values[at["indicator_id"]] = "no_such_indicator"
