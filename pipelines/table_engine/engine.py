@@ -81,6 +81,13 @@ def evaluate_resource(resource: Any, path: Path, keys: set[str] = frozenset()) -
     return Evaluated(frame, columns, tokens.extra, header_errors, file_errors)
 
 
+def typed_frame(resource: Any, path: Path) -> pl.DataFrame:
+    """The typed polars frame of a CSV table resource, one column per field, as frictionless
+    reads its cells (null where a cell is missing or fails its type), for layers that read the
+    table after its Table Schema checks. Raises Unsupported."""
+    return evaluate_resource(resource, path).typed()
+
+
 def _key_fields(resource: Any) -> set[str]:
     """The fields a row's key checks read (unique, primary and foreign keys)."""
     schema = resource.schema
