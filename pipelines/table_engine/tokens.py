@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,22 +199,32 @@ def _writes_back(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
     return at >= len(body)
 
 
+# Rows the csv module reads before they are handed to polars (Python's objects are large).
+_CHUNK_ROWS = 100_000
+
+
 def _python(text: str, config: Any, width: int) -> Tokens:
-    """The file read by Python's csv module, as frictionless reads it."""
+    """The file read by Python's csv module, as frictionless reads it, a chunk of rows at a
+    time into polars columns."""
     # frictionless's csv parser module (imported for the dialect) raised the field size limit.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=config)
+    names = [str(i) for i in range(width)]
+    padding = [None] * width
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), dialect=config))
+        labels = next(reader, None)
+        if labels is None:
+            raise Unsupported("an empty file")
+        chunks, extra, number = [], {}, 2
+        while chunk := list(itertools.islice(reader, _CHUNK_ROWS)):
+            for n, r in enumerate(chunk, start=number):
+                if len(r) > width:
+                    extra[n] = r[width:]
+            cells = [r if len(r) == width else (r + padding)[:width] for r in chunk]
+            chunks.append(pl.DataFrame(cells, schema=dict.fromkeys(names, pl.String), orient="row"))
+            number += len(chunk)
     except csv.Error as exc:
         raise Unsupported(f"the csv module cannot read it: {exc}") from exc
-    if not records:
-        raise Unsupported("an empty file")
-    labels, rows = records[0], records[1:]
-    columns = {
-        str(i): pl.Series([r[i] if i < len(r) else None for r in rows], dtype=pl.String)
-        for i in range(width)
-    }
-    extra = {n: r[width:] for n, r in enumerate(rows, start=2) if len(r) > width}
-    frame = pl.DataFrame(columns, height=len(rows))
+    frame = pl.concat(chunks) if chunks else pl.DataFrame(schema=dict.fromkeys(names, pl.String))
     return Tokens(labels, _numbered(frame), extra)
 
 
