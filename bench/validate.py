@@ -1,116 +1,152 @@
-"""Benchmark: `kzdata validate` against `frictionless validate` on the same, growing package.
+"""Benchmark: `kzdata validate` against `frictionless validate` on the same generated packages.
 
-    python bench/validate.py [ROWS ...]        (default: 10000 100000)
+    python bench/validate.py [--rows N ...] [--wide COLUMNSxROWS ...] [--repeat K]
+                             [--no-faults] [--no-all-layers]
 
-For each size, copies the shipped package to a temporary folder, grows its observations table
-to ROWS valid rows (the shipped rows plus copies for other regions, each with a citation of its
-own, so the package stays valid), and times each command end to end, imports included, as a
-user or CI runs it. Prints seconds and the ratio to frictionless (below 1 is faster).
+Packages are generated in a temporary folder (bench/packages.py) and removed afterwards: the
+shipped package grown to each ROWS of valid, distinct facts, the same with every kind of fault
+the fast engine reports seeded in it, and one-table packages COLUMNSxROWS wide. Each command runs
+end to end (process start and imports included) K times; the table gives the median seconds,
+rows per second, the peak memory of the process (its own getrusage) and how many times faster
+than `frictionless validate` on the same package. Above 1,000,000 rows frictionless is not run:
+its time is linear in the rows, so its 1,000,000-row median is scaled (marked "scaled"), and
+kzdata runs only the frictionless layer on its fast engine.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
+import argparse
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from packages import SHIPPED, copy_shipped, grow, seed_faults, wide  # a sibling script
+
 BIN = Path(sys.executable).parent
-SHIPPED = Path(__file__).resolve().parent.parent / "datapackage"
+TIME = shutil.which("time", path="/usr/bin")
+# Above this many rows frictionless (and kzdata on frictionless's engine, and all of kzdata's
+# layers) is not run.
+FRICTIONLESS_MAX_ROWS = 1_000_000
+
+__all__ = ["BIN", "SHIPPED", "grow", "main"]
 
 
-def grow(folder: Path, rows: int) -> None:
-    """Observations grown to `rows` rows, each with a citation of its own; the descriptor's
-    bytes and hashes kept true. A copy of the shipped rows is the same figures for another
-    region (a fresh id and geography), so every fact stays one observation, every key unique,
-    every foreign key resolved and every total still the sum of its components."""
-    observations = _read(folder, "observations")
-    citations = _read(folder, "citations")
-    header, shipped = observations[0], observations[1:]
-    cited = {row[0]: row for row in citations[1:]}
-    at = {
-        name: header.index(name) for name in ("observation_id", "geography", "primary_citation_id")
-    }
-    grown_observations, grown_citations = [], []
-    for i in range(rows - len(shipped)):
-        row = list(shipped[i % len(shipped)])
-        citation = list(cited[row[at["primary_citation_id"]]])
-        row[at["observation_id"]] = citation[1] = f"bench_{i}"
-        row[at["geography"]] = _region(i // len(shipped))
-        row[at["primary_citation_id"]] = citation[0] = f"bench_{i}_c"
-        grown_observations.append(row)
-        grown_citations.append(citation)
-    _write(folder, "observations", observations + grown_observations)
-    _write(folder, "citations", citations + grown_citations)
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    exit_code: int
 
 
-def _region(n: int) -> str:
-    """The n-th ISO 3166-2-shaped code: AA-0 ... ZZ-ZZZ (about 30 million of them)."""
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    country, region = divmod(n, 36**3)
-    suffix = "".join(digits[region // 36**k % 36] for k in (2, 1, 0))
-    return f"{chr(65 + country // 26 % 26)}{chr(65 + country % 26)}-{suffix}"
+def run(command: list[str], repeat: int) -> Run:
+    """The median wall time and the largest peak memory of `repeat` runs of `command`."""
+    times, peaks, codes = [], [], set()
+    for _ in range(repeat):
+        with tempfile.NamedTemporaryFile("r") as report:
+            # /usr/bin/time is a small process: a child forked from this one (polars loaded)
+            # would start its peak at this one's size.
+            timed = [TIME, "-f", "%M", "-o", report.name, *command] if TIME else command
+            start = time.perf_counter()
+            process = subprocess.Popen(timed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(process.pid, 0)
+            times.append(time.perf_counter() - start)
+            kilobytes = int(report.read().split()[-1]) if TIME else usage.ru_maxrss
+        peaks.append(kilobytes / 1024)
+        codes.add(os.waitstatus_to_exitcode(status))
+    return Run(statistics.median(times), max(peaks), max(codes))
 
 
-def _read(folder: Path, name: str) -> list[list[str]]:
-    text = (folder / "data" / f"{name}.csv").read_text(encoding="utf-8")
-    return list(csv.reader(io.StringIO(text, newline="")))
+def commands(folder: Path, all_layers: bool, with_frictionless: bool) -> list[tuple[str, list]]:
+    kzdata = [str(BIN / "kzdata"), "validate", str(folder)]
+    fast = ["--layer", "frictionless", "--engine", "fast"]
+    chosen = [("kzdata --layer frictionless --engine fast", fast)]
+    if with_frictionless:
+        engine = ["--layer", "frictionless", "--engine", "frictionless"]
+        chosen.append(("kzdata --layer frictionless --engine frictionless", engine))
+    if all_layers:
+        chosen.append(("kzdata (all layers, --engine auto)", []))
+    return [(label, kzdata + extra) for label, extra in chosen]
 
 
-def _write(folder: Path, name: str, rows: list[list[str]]) -> None:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    content = out.getvalue().encode("utf-8")
-    (folder / "data" / f"{name}.csv").write_bytes(content)
-    descriptor_path = folder / "datapackage.json"
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        if resource["name"] == name:
-            resource["bytes"] = len(content)
-            resource["hash"] = "sha256:" + hashlib.sha256(content).hexdigest()
-    descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
+def measure(
+    name: str, folder: Path, rows: int, cells: int, options: argparse.Namespace, scaled: dict
+) -> None:
+    """Print one package's lines; `scaled` keeps frictionless's seconds per row by package
+    kind, for the sizes it is not run at."""
+    with_frictionless = rows <= FRICTIONLESS_MAX_ROWS
+    if with_frictionless:
+        descriptor = str(folder / "datapackage.json")
+        base = run([str(BIN / "frictionless"), "validate", descriptor], options.repeat)
+        scaled[name] = base.seconds / rows
+        reference, note = base.seconds, ""
+        line(name, rows, cells, "frictionless validate", base, reference, note)
+    else:
+        reference = scaled.get(name, 0) * rows
+        note = "scaled" if reference else ""
+    all_layers = (
+        options.all_layers and not name.startswith("wide") and rows <= FRICTIONLESS_MAX_ROWS
+    )
+    for label, command in commands(folder, all_layers, with_frictionless):
+        line(name, rows, cells, label, run(command, options.repeat), reference, note)
 
 
-def seconds(command: list[str]) -> tuple[float, int]:
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True)
-    return time.perf_counter() - start, result.returncode
+HEADER = (
+    f"{'package':<22} {'rows':>10} {'command':<50} {'median s':>9} {'rows/s':>11} "
+    f"{'µs/cell':>8} {'peak MB':>8} {'exit':>4} {'x faster':>9}"
+)
 
 
-def main(sizes: list[int]) -> None:
-    kzdata, frictionless = str(BIN / "kzdata"), str(BIN / "frictionless")
-    print(f"{'rows':>9}  {'command':<42} {'seconds':>8} {'exit':>4} {'vs frictionless':>15}")
-    for rows in sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "pkg"
-            shutil.copytree(SHIPPED, folder)
+def line(
+    name: str, rows: int, cells: int, label: str, result: Run, reference: float, note: str
+) -> None:
+    faster = f"{reference / result.seconds:.1f}" if reference else "-"
+    print(
+        f"{name:<22} {rows:>10,} {label:<50} {result.seconds:>9.2f} "
+        f"{rows / result.seconds:>11,.0f} {result.seconds / cells * 1e6:>8.2f} "
+        f"{result.peak_mb:>8.0f} {result.exit_code:>4} {faster:>9}{' ' + note if note else ''}",
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, nargs="*", default=[100_000])
+    parser.add_argument(
+        "--wide", nargs="*", default=["10x100000", "1000x1000", "10000x100"], metavar="CxR"
+    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-faults", dest="faults", action="store_false")
+    parser.add_argument("--no-all-layers", dest="all_layers", action="store_false")
+    options = parser.parse_args(argv)
+    print(f"repeat {options.repeat}; x faster: frictionless validate's median / this median")
+    print(HEADER)
+    scaled: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="kzdata-bench-") as tmp:
+        for rows in sorted(options.rows):
+            folder = Path(tmp) / f"clean{rows}"
+            copy_shipped(folder)
             grow(folder, rows)
-            descriptor = str(folder / "datapackage.json")
-            base, code = seconds([frictionless, "validate", descriptor])
-            print(f"{rows:>9}  {'frictionless validate':<42} {base:>8.2f} {code:>4} {1:>15.2f}")
-            for label, extra in [
-                ("kzdata validate", []),
-                ("kzdata validate --layer frictionless", ["--layer", "frictionless"]),
-                (
-                    "  ... --engine frictionless",
-                    ["--layer", "frictionless", "--engine", "frictionless"],
-                ),
-                ("  ... --engine fast", ["--layer", "frictionless", "--engine", "fast"]),
-                ("kzdata validate --layer pandera", ["--layer", "pandera"]),
-                (
-                    "kzdata validate --layer great_expectations",
-                    ["--layer", "great_expectations"],
-                ),
-            ]:
-                took, code = seconds([kzdata, "validate", str(folder), *extra])
-                print(f"{rows:>9}  {label:<42} {took:>8.2f} {code:>4} {took / base:>15.2f}")
+            cells = rows * 17  # observations' fields (citations are as many rows again)
+            measure("clean", folder, rows, cells, options, scaled)
+            if options.faults:
+                faulted = Path(tmp) / f"faults{rows}"
+                copy_shipped(faulted)
+                grow(faulted, rows)
+                seed_faults(faulted)
+                measure("faults", faulted, rows, cells, options, scaled)
+        for shape in options.wide:
+            columns, rows = (int(n) for n in shape.lower().split("x"))
+            folder = Path(tmp) / f"wide{shape}"
+            wide(folder, columns, rows)
+            measure(f"wide {columns} cols", folder, rows, columns * rows, options, scaled)
 
 
 if __name__ == "__main__":
-    main([int(n) for n in sys.argv[1:]] or [10_000, 100_000])
+    main()

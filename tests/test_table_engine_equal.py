@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -246,3 +247,22 @@ def test_auto_checks_a_table_with_a_pattern_on_the_linear_engine(tmp_path) -> No
     # A small table goes to frictionless, but not with a pattern: Python's re would never end.
     one_column_package(tmp_path, "(a+)+", ["a" * 40 + "!", "aaa"])
     assert [(f["rule"], f["row"]) for f in findings(tmp_path, "auto")] == [("constraint-error", 2)]
+
+
+@pytest.mark.parametrize("name", ["observations", "citations", "qualifiers", "events"])
+def test_the_typed_frame_holds_frictionless_values(name) -> None:
+    from frictionless import Package
+
+    from kzdata.pipelines.table_engine.engine import typed_frame
+
+    root = Path(__file__).resolve().parents[1] / "datapackage"
+    resource = Package(str(root / "datapackage.json")).get_resource(name)
+    frame = typed_frame(resource, root / resource.path)
+    with resource:
+        # Numbers are floats in the frame, Decimals in frictionless.
+        expected = [
+            {k: float(v) if isinstance(v, Decimal) else v for k, v in row.to_dict().items()}
+            for row in resource.row_stream
+        ]
+    assert frame.columns == [f.name for f in resource.schema.fields]
+    assert frame.to_dicts() == expected

@@ -48,6 +48,12 @@ class FieldColumns:
     frictionless_field: Any
     constraints: list[str] = field(default_factory=list)
     unchecked_pattern: str | None = None
+    # The typed value from the frame's raw and missing columns, when `value` is not kept.
+    unkept_value: pl.Expr | None = None
+
+    def value_expr(self) -> pl.Expr:
+        """The field's typed values (null where missing or failing its type)."""
+        return pl.col(self.value) if self.unkept_value is None else self.unkept_value
 
     @property
     def raw(self) -> str:
@@ -69,66 +75,137 @@ class FieldColumns:
         return f"c{self.number}:{name}"
 
 
-def evaluate(frame: pl.DataFrame, fields: list[Any]) -> tuple[pl.DataFrame, list[FieldColumns]]:
-    """The raw frame with every field's result columns added."""
-    results = []
-    for number, fl_field in enumerate(fields, start=1):
-        columns = FieldColumns(number, fl_field.name, fl_field)
-        frame = _evaluate_field(frame, columns)
-        results.append(columns)
-    return frame, results
+def evaluate(
+    frame: pl.DataFrame, fields: list[Any], keys: set[str] | None = None
+) -> tuple[pl.DataFrame, list[FieldColumns]]:
+    """The raw frame with every field's result columns added; the `value` column only for
+    fields named in `keys` (all when None): the others' stay expressions (`value_expr`), so
+    that a table of text is not held twice.
+
+    Three passes over the whole table, whatever its width: every field's missing cells, fast
+    domain and typed values; the distinct cells outside the fast domains; every field's
+    results. Only those distinct cells are read one by one, by frictionless."""
+    plans = [_Plan(FieldColumns(n, f.name, f)) for n, f in enumerate(fields, start=1)]
+    frame = frame.with_columns(expr for plan in plans for expr in plan.first_pass())
+    outside = [plan for plan in plans if plan.may_be_slow]
+    if outside:
+        distinct = frame.select(
+            pl.col(plan.columns.raw)
+            .filter(~pl.col(plan.fast) & ~pl.col(plan.columns.missing))
+            .unique()
+            .implode()
+            .alias(plan.columns.raw)
+            for plan in outside
+        ).row(0)
+        for plan, values in zip(outside, distinct, strict=True):
+            plan.read_slowly(values)
+    for plan in plans:
+        if keys is not None and plan.columns.name not in keys:
+            plan.columns.unkept_value = plan.value_from_raw()
+    frame = frame.with_columns(expr for plan in plans for expr in plan.second_pass())
+    scratch = [c for plan in plans for c in (plan.fast, plan.typed)]
+    return frame.drop(scratch), [plan.columns for plan in plans]
+
+
+class _Plan:
+    """One field's expressions, and what frictionless's cell reader said of the cells outside
+    its fast domain."""
+
+    def __init__(self, columns: FieldColumns) -> None:
+        self.columns = columns
+        fl_field = columns.frictionless_field
+        self.dtype = _DTYPES.get(fl_field.type, pl.String)
+        value_reader = fl_field.create_value_reader()
+        self.declared = fl_field.constraints or {}
+        self.checked = [
+            c for c in fl_field.supported_constraints if self.declared.get(c) is not None
+        ]
+        self.bounds = {c: value_reader(self.declared[c]) for c in self.checked if c in _BOUNDS}
+        self.fast = f"__fast{columns.number}"
+        self.typed = f"__typed{columns.number}"
+        raw = pl.col(columns.raw)
+        self.missing = raw.is_null() | raw.is_in(_missing_values(fl_field))
+        self.fast_expr, self.typed_expr = _fast_domain(fl_field, raw, self.bounds)
+        # A string field of the default format reads every cell: nothing is read slowly.
+        self.may_be_slow = not (fl_field.type == "string" and fl_field.format == "default")
+        self.slow: dict[str, tuple[bool, Any, set[str]]] = {}
+
+    def first_pass(self) -> list[pl.Expr]:
+        fast = self.fast_expr.fill_null(False) & ~self.missing
+        return [
+            self.missing.alias(self.columns.missing),
+            fast.alias(self.fast),
+            self.typed_expr.alias(self.typed),
+        ]
+
+    def read_slowly(self, values: list[str]) -> None:
+        """frictionless's reading of each distinct cell outside the fast domain (its pattern
+        left to polars: `re` may backtrack without bound)."""
+        if not values:
+            return
+        reader_field = self.columns.frictionless_field.to_copy()
+        reader_field.constraints = {
+            k: v for k, v in (reader_field.constraints or {}).items() if k != "pattern"
+        }
+        reader = reader_field.create_cell_reader()
+        for cell in values:
+            value, notes = reader(cell)
+            notes = notes or {}
+            self.slow[cell] = ("type" in notes, _as_polars(value, self.dtype), set(notes))
+
+    def _slow(self, pick: Callable[[tuple[bool, Any, set[str]]], Any], dtype: Any) -> pl.Expr:
+        """A column of `pick` of the slow reading of each cell (null where not read slowly)."""
+        if not self.slow:
+            return pl.lit(None, dtype)
+        keys = list(self.slow)
+        values = pl.Series([pick(self.slow[k]) for k in keys], dtype=dtype)
+        return pl.col(self.columns.raw).replace_strict(keys, values, default=None)
+
+    def value_from_raw(self) -> pl.Expr:
+        """The typed values computed again from the raw and missing columns alone."""
+        columns = self.columns
+        fast = self.fast_expr.fill_null(False) & ~pl.col(columns.missing)
+        return (
+            pl.when(fast)
+            .then(self.typed_expr.cast(self.dtype))
+            .otherwise(self._slow(lambda r: r[1], self.dtype))
+        )
+
+    def second_pass(self) -> list[pl.Expr]:
+        columns = self.columns
+        in_fast, missing = pl.col(self.fast), pl.col(columns.missing)
+        type_fails = ~in_fast & ~missing & self._slow(lambda r: r[0], pl.Boolean).fill_null(False)
+        value = (
+            pl.when(in_fast)
+            .then(pl.col(self.typed).cast(self.dtype))
+            .otherwise(self._slow(lambda r: r[1], self.dtype))
+        )
+        exprs = [type_fails.alias(columns.type)]
+        if columns.unkept_value is None:
+            exprs.append(value.alias(columns.value))
+        for name in self.checked:
+            failing = _constraint_fails(
+                name, self.declared[name], self.bounds, columns, pl.col(self.typed)
+            )
+            if failing is None:  # a pattern polars cannot run as frictionless does
+                columns.unchecked_pattern = str(self.declared[name])
+                continue
+            columns.constraints.append(name)
+            if name == "required":
+                fails = missing
+            elif name == "pattern":
+                fails = failing & ~type_fails & ~missing
+            else:
+                slow_fails = self._slow(lambda r, n=name: n in r[2], pl.Boolean).fill_null(False)
+                fails = (in_fast & failing.fill_null(False)) | (~in_fast & slow_fails)
+            exprs.append(fails.alias(columns.constraint(name)))
+        return exprs
 
 
 def _missing_values(fl_field: Any) -> list[str]:
     if not fl_field.has_defined("missing_values") and fl_field.schema:
         return list(fl_field.schema.missing_values)
     return list(fl_field.missing_values)
-
-
-def _evaluate_field(frame: pl.DataFrame, columns: FieldColumns) -> pl.DataFrame:
-    fl_field = columns.frictionless_field
-    raw = pl.col(columns.raw)
-    missing = raw.is_null() | raw.is_in(_missing_values(fl_field))
-    dtype = _DTYPES.get(fl_field.type, pl.String)
-    value_reader = fl_field.create_value_reader()
-    declared = fl_field.constraints or {}
-    checked = [c for c in fl_field.supported_constraints if declared.get(c) is not None]
-    bounds = {c: value_reader(declared[c]) for c in checked if c in _BOUNDS}
-    fast, typed = _fast_domain(fl_field, raw, bounds)
-    fast = fast.fill_null(False) & ~missing
-    frame = frame.with_columns(
-        missing.alias(columns.missing), fast.alias("__fast"), typed.alias("__typed")
-    )
-    slow = _slow_lookup(frame, columns, dtype, checked)
-    if slow is not None:
-        frame = frame.join(slow, left_on=columns.raw, right_on="__raw", how="left")
-        frame = frame.with_columns(pl.col("__slow_type").fill_null(False))
-    else:
-        frame = frame.with_columns(
-            pl.lit(False).alias("__slow_type"), pl.lit(None, dtype).alias("__slow_value")
-        )
-    in_fast = pl.col("__fast")
-    type_fails = ~in_fast & ~pl.col(columns.missing) & pl.col("__slow_type")
-    value = pl.when(in_fast).then(pl.col("__typed").cast(dtype)).otherwise(pl.col("__slow_value"))
-    exprs = [type_fails.alias(columns.type), value.alias(columns.value)]
-    for name in checked:
-        failing = _constraint_fails(name, declared[name], bounds, columns, pl.col("__typed"))
-        if failing is None:  # a pattern polars cannot run as frictionless does
-            columns.unchecked_pattern = str(declared[name])
-            continue
-        columns.constraints.append(name)
-        slow_fails = (
-            pl.col(f"__slow:{name}").fill_null(False) if slow is not None else pl.lit(False)
-        )
-        if name == "required":
-            fails = pl.col(columns.missing)
-        elif name == "pattern":
-            fails = failing & ~type_fails & ~pl.col(columns.missing)
-        else:
-            fails = (in_fast & failing.fill_null(False)) | (~in_fast & slow_fails)
-        exprs.append(fails.alias(columns.constraint(name)))
-    scratch = [c for c in frame.columns if c.startswith("__") and c != "__row"]
-    return frame.with_columns(exprs).drop(scratch)
 
 
 def _fast_domain(fl_field: Any, raw: pl.Expr, bounds: dict[str, Any]) -> tuple[pl.Expr, pl.Expr]:
@@ -189,39 +266,6 @@ def _constraint_fails(
     if columns.frictionless_field.type == "number":
         limit = float(limit)
     return ~compare(typed, pl.lit(limit))
-
-
-def _slow_lookup(
-    frame: pl.DataFrame, columns: FieldColumns, dtype: Any, checked: list[str]
-) -> pl.DataFrame | None:
-    """The distinct cells outside the fast domain, read by frictionless's cell reader (its
-    pattern left to polars: `re` may backtrack without bound)."""
-    values = (
-        frame.filter(~pl.col("__fast") & ~pl.col(columns.missing))
-        .get_column(columns.raw)
-        .unique()
-        .to_list()
-    )
-    if not values:
-        return None
-    reader_field = columns.frictionless_field.to_copy()
-    reader_field.constraints = {
-        k: v for k, v in (reader_field.constraints or {}).items() if k != "pattern"
-    }
-    reader = reader_field.create_cell_reader()
-    rows: dict[str, list[Any]] = {"__raw": [], "__slow_type": [], "__slow_value": []}
-    rows.update({f"__slow:{name}": [] for name in checked})
-    for cell in values:
-        value, notes = reader(cell)
-        notes = notes or {}
-        rows["__raw"].append(cell)
-        rows["__slow_type"].append("type" in notes)
-        rows["__slow_value"].append(_as_polars(value, dtype))
-        for name in checked:
-            rows[f"__slow:{name}"].append(name in notes)
-    schema = {"__raw": pl.String, "__slow_type": pl.Boolean, "__slow_value": dtype}
-    schema.update({f"__slow:{name}": pl.Boolean for name in checked})
-    return pl.DataFrame(rows, schema=schema)
 
 
 def _as_polars(value: Any, dtype: Any) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -20,12 +21,26 @@ EARLY, CELL, EXTRA, MISSING, BLANK, KEYS = range(6)
 
 @dataclass
 class Evaluated:
-    """A table read and evaluated: its frame, its fields' columns and its tokens' extras."""
+    """A table read and evaluated: its frame, its fields' columns and its tokens' extras,
+    and the errors of its header and of its file's size and hash."""
 
     frame: pl.DataFrame
     columns: list[FieldColumns]
     extra: dict[int, list[str]]
     header_errors: list[Any] = field(default_factory=list)
+    file_errors: list[Any] = field(default_factory=list)
+
+    def typed(self) -> pl.DataFrame:
+        """The table's typed values, one column per field named as the field, as frictionless
+        reads them (null where a cell is missing or fails its type)."""
+        return self.frame.select(c.value_expr().alias(c.name) for c in self.columns)
+
+    def keys_only(self, names: set[str]) -> Evaluated:
+        """The table with only the row numbers and the values of fields `names` (what other
+        tables' foreign keys read), its memory freed of the rest."""
+        kept = [c for c in self.columns if c.name in names]
+        frame = self.frame.select(ROW, *(c.value_expr().alias(c.value) for c in kept))
+        return Evaluated(frame, self.columns, {})
 
 
 @dataclass
@@ -41,8 +56,10 @@ class Result:
 Reference = Callable[[str], Evaluated]
 
 
-def evaluate_resource(resource: Any, content: bytes) -> Evaluated:
-    """Read and evaluate a frictionless TableResource. Raises Unsupported."""
+def evaluate_resource(resource: Any, path: Path, keys: set[str] = frozenset()) -> Evaluated:
+    """Read and evaluate a frictionless TableResource whose file is at `path`, with the values
+    of fields `keys` (those other tables' foreign keys read) kept beside its own key fields'.
+    Raises Unsupported."""
     schema = resource.schema
     if schema is None or not schema.fields:
         raise Unsupported("no Table Schema fields")
@@ -50,25 +67,50 @@ def evaluate_resource(resource: Any, content: bytes) -> Evaluated:
     if descriptor.get("fieldsMatch", "exact") != "exact" or resource.rows or resource.fields:
         raise Unsupported("fieldsMatch, rows or fields declared")
     names = [f.name for f in schema.fields]
+    content = path.read_bytes()
     tokens = read_tokens(resource, content, len(names))
+    file_errors = _file_errors(resource, content)
+    del content  # its cells are in the frame now
     if not resource.dialect.has_defined("header") and _guessed_header_row(resource, tokens) != 1:
         raise Unsupported("frictionless guesses another header row")
     if len(tokens.labels) != len(names):
         raise Unsupported("the header has another number of labels than the schema fields")
-    frame, columns = evaluate(tokens.frame, list(schema.fields))
-    return Evaluated(frame, columns, tokens.extra, _header_errors(tokens.labels, names))
+    keyed = set(keys) | _key_fields(resource)
+    frame, columns = evaluate(tokens.frame, list(schema.fields), keyed)
+    header_errors = _header_errors(tokens.labels, names)
+    return Evaluated(frame, columns, tokens.extra, header_errors, file_errors)
+
+
+def typed_frame(resource: Any, path: Path) -> pl.DataFrame:
+    """The typed polars frame of a CSV table resource, one column per field, as frictionless
+    reads its cells (null where a cell is missing or fails its type), for layers that read the
+    table after its Table Schema checks. Raises Unsupported."""
+    return evaluate_resource(resource, path).typed()
+
+
+def _key_fields(resource: Any) -> set[str]:
+    """The fields a row's key checks read (unique, primary and foreign keys)."""
+    schema = resource.schema
+    names = {f.name for f in schema.fields if (f.constraints or {}).get("unique")}
+    names.update(schema.primary_key)
+    for fk in schema.foreign_keys:
+        names.update(fk["fields"])
+        if fk["reference"]["resource"] in ("", resource.name):
+            names.update(fk["reference"]["fields"])
+    return names
 
 
 def check_resource(
     resource: Any,
-    content: bytes,
+    path: Path,
     limit: int,
     reference: Reference,
     evaluated: Evaluated | None = None,
+    keys: set[str] = frozenset(),
 ) -> tuple[Evaluated, Result]:
-    """Every Table Schema error of the table (`evaluated` already, when another table's
-    foreign key read it). Raises Unsupported."""
-    table = evaluated if evaluated is not None else evaluate_resource(resource, content)
+    """Every Table Schema error of the table at `path` (`evaluated` already, when another
+    table's foreign key read it; `keys` as in evaluate_resource). Raises Unsupported."""
+    table = evaluated if evaluated is not None else evaluate_resource(resource, path, keys)
     located = _located(resource, table, reference)
     counts = dict(located.group_by("code").len().iter_rows())
     kept = (
@@ -79,7 +121,7 @@ def check_resource(
     errors = [
         *table.header_errors,
         *_errors(resource, table, kept),
-        *_file_errors(resource, content),
+        *table.file_errors,
     ]
     omitted = {code: n - limit for code, n in counts.items() if n > limit}
     unchecked = [(c.name, c.unchecked_pattern) for c in table.columns if c.unchecked_pattern]
@@ -111,12 +153,13 @@ def _header_errors(labels: list[str], names: list[str]) -> list[Any]:
 
     found: list[Any] = []
     common = {"note": "", "labels": list(labels), "row_numbers": [1]}
+    seen: dict[str, list[str]] = {}  # label -> the positions it was seen at
     for number, (name, label) in enumerate(zip(names, labels, strict=True), start=1):
         where = {"field_name": name, "field_number": number}
         if not label:
             found.append(errors.BlankLabelError(**{**common, "label": ""}, **where))
             continue
-        earlier = [str(n) for n, seen in enumerate(labels[: number - 1], start=1) if seen == label]
+        earlier = seen.setdefault(label, [])
         if earlier:
             note = 'at position "{}"'.format(", ".join(earlier))
             found.append(
@@ -124,6 +167,7 @@ def _header_errors(labels: list[str], names: list[str]) -> list[Any]:
             )
         elif label != name:
             found.append(errors.IncorrectLabelError(**{**common, "label": label}, **where))
+        earlier.append(str(number))
     return found
 
 
@@ -136,14 +180,24 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
     missing cells. The cell errors come in that order, the row's key errors after them."""
     frame, columns = table.frame, table.columns
     steps = _key_steps(resource, table, reference)
-    # Computed on the whole frame, before any filter: they compare a row with earlier rows.
+    # Computed on the whole frame: they compare a row with earlier rows.
     frame = frame.with_columns(
         *(s.fails.alias(f"__fails{i}") for i, s in enumerate(steps)),
-        *(_expr(s.detail).alias(f"__detail{i}") for i, s in enumerate(steps)),
+        *(s.near.alias(f"__near{i}") for i, s in enumerate(steps)),
+        row_checks.blank(columns).alias("__blank"),
     )
+    # Only rows with an error are located, with the rows their key errors point back to.
+    flagged = [
+        pl.col("__blank"),
+        *(pl.col(f"__near{i}") for i in range(len(steps))),
+        *(pl.col(c.type) for c in columns),
+        *(pl.col(c.constraint(name)) for c in columns for name in c.constraints),
+        *(pl.col(c.raw).is_null() for c in columns),
+    ]
+    frame = frame.filter(pl.any_horizontal(flagged))
     failing = [pl.when(pl.col(f"__fails{i}")).then(pl.lit(i)) for i in range(len(steps))]
     frame = frame.with_columns(
-        row_checks.blank(columns).alias("__blank"),
+        *(_expr(s.detail).alias(f"__detail{i}") for i, s in enumerate(steps)),
         pl.min_horizontal([*failing, pl.lit(len(steps))]).alias("__trigger"),
     )
     accessed: dict[str, tuple[int, int]] = {}  # field name -> (step, position)
@@ -152,8 +206,21 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
             accessed.setdefault(name, (i, len(accessed)))
     not_blank = ~pl.col("__blank")
     parts: list[pl.DataFrame] = []
+    # Which kinds of error each column holds at all: a wide table has errors in few columns.
+    marks = [
+        "__blank",
+        *(f"__fails{i}" for i in range(len(steps))),
+        *(c.type for c in columns),
+        *(c.constraint(name) for c in columns for name in c.constraints),
+    ]
+    held = frame.select(
+        *(pl.col(m).any().alias(m) for m in marks),
+        *(pl.col(c.raw).is_null().any().alias(c.raw) for c in columns),
+    ).row(0, named=True)
 
-    def add(condition, rank, order, sub, code, number=0, detail=None) -> None:
+    def add(condition, rank, order, sub, code, number=0, detail=None, mark="") -> None:
+        if not held[mark]:
+            return
         hit = frame.filter(condition).select(
             pl.col(ROW).alias("row"),
             _expr(rank).cast(pl.Int32).alias("rank"),
@@ -166,7 +233,7 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
         if hit.height:
             parts.append(hit)
 
-    add(pl.col("__blank"), BLANK, 0, 0, "blank-row")
+    add(pl.col("__blank"), BLANK, 0, 0, "blank-row", mark="__blank")
     for c in columns:
         if c.name in accessed:
             step, position = accessed[c.name]
@@ -175,13 +242,16 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
             order = pl.when(early).then(pl.lit(position)).otherwise(pl.lit(c.number))
         else:
             rank, order = pl.lit(CELL), pl.lit(c.number)
-        add(not_blank & pl.col(c.type), rank, order, 0, "type-error", c.number)
+        add(not_blank & pl.col(c.type), rank, order, 0, "type-error", c.number, mark=c.type)
         for sub, name in enumerate(c.constraints, start=1):
             fails = not_blank & pl.col(c.constraint(name))
-            add(fails, rank, order, sub, "constraint-error", c.number)
-        add(not_blank & pl.col(c.raw).is_null(), MISSING, c.number, 0, "missing-cell", c.number)
+            mark = c.constraint(name)
+            add(fails, rank, order, sub, "constraint-error", c.number, mark=mark)
+        missing = not_blank & pl.col(c.raw).is_null()
+        add(missing, MISSING, c.number, 0, "missing-cell", c.number, mark=c.raw)
     for i, step in enumerate(steps):
-        add(pl.col(f"__fails{i}"), KEYS, i, 0, step.code, step.number, pl.col(f"__detail{i}"))
+        detail = pl.col(f"__detail{i}")
+        add(pl.col(f"__fails{i}"), KEYS, i, 0, step.code, step.number, detail, f"__fails{i}")
     located = pl.concat(parts, how="vertical_relaxed") if parts else _EMPTY.clear()
     return pl.concat([located, _extra_cells(table, frame)], how="vertical_relaxed")
 
@@ -193,29 +263,46 @@ def _expr(value: Any) -> pl.Expr:
 @dataclass
 class KeyStep:
     """One of frictionless's key checks of a row, in the order it makes them: the fields it
-    reads, where it fails, and the error it gives."""
+    reads, where it fails, the rows needed to say why (`near`: the failing rows and those they
+    repeat), and the error it gives (`detail` is read on those rows only)."""
 
     fields: list[str]
     fails: pl.Expr
     code: str
     number: int = 0
     detail: pl.Expr = field(default_factory=lambda: pl.lit(None, pl.Int64))
+    near: pl.Expr | None = None
+
+    def __post_init__(self) -> None:
+        if self.near is None:
+            self.near = self.fails
 
 
 def _key_steps(resource: Any, table: Evaluated, reference: Reference) -> list[KeyStep]:
     columns = table.columns
     steps = []
     for c in row_checks.unique_fields(columns):
+        value = pl.col(c.value)
+        if row_checks.repeats(table.frame, [c.value], skip_nulls=True):
+            fails = value.is_not_null() & ~value.is_first_distinct()
+            near = value.is_not_null() & value.is_duplicated()
+        else:
+            fails = near = pl.lit(False)
         previous = row_checks.previous_same([c.value])
-        fails = pl.col(c.value).is_not_null() & previous.is_not_null()
-        steps.append(KeyStep([c.name], fails, "unique-error", c.number, previous))
+        steps.append(KeyStep([c.name], fails, "unique-error", c.number, previous, near))
     key = list(resource.schema.primary_key)
     if key:
         values = [_by_name(columns, name).value for name in key]
         all_null = pl.all_horizontal([pl.col(v).is_null() for v in values])
         previous = row_checks.previous_same(values)
         detail = pl.when(all_null).then(pl.lit(-1, pl.Int64)).otherwise(previous)
-        steps.append(KeyStep(key, all_null | previous.is_not_null(), "primary-key", 0, detail))
+        if row_checks.repeats(table.frame, values, skip_nulls=False):
+            together = pl.struct(values) if len(values) > 1 else pl.col(values[0])
+            fails = all_null | ~together.is_first_distinct()
+            near = all_null | together.is_duplicated()
+        else:
+            fails = near = all_null
+        steps.append(KeyStep(key, fails, "primary-key", 0, detail, near))
     for index, fk in enumerate(resource.schema.foreign_keys):
         name = fk["reference"]["resource"]
         target = table if name in ("", resource.name) else reference(name)
@@ -228,7 +315,7 @@ def _key_steps(resource: Any, table: Evaluated, reference: Reference) -> list[Ke
             )
         except (row_checks.KeyMismatch, KeyError) as exc:
             raise Unsupported(f"foreign key {index}: {exc}") from exc
-        steps.append(KeyStep(list(fk["fields"]), pl.lit(misses), "foreign-key", index))
+        steps.append(KeyStep(list(fk["fields"]), misses, "foreign-key", index))
     return steps
 
 

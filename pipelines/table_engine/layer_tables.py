@@ -15,8 +15,9 @@ PATTERN_NOT_CHECKED = "pattern-not-checked"
 
 
 class Tables:
-    """Checks the tables of one frictionless Package; evaluated tables are kept, so that a
-    table referenced by foreign keys is read once."""
+    """Checks the tables of one frictionless Package. Of a table other tables' foreign keys
+    read, only the values they read are kept: one large table is in memory at a time (a table
+    is read twice when its foreign keys and another's point at each other)."""
 
     def __init__(
         self,
@@ -32,7 +33,8 @@ class Tables:
         self.limit = limit
         # Tables whose raw bytes no reader should parse (kzdata.pipelines.table_gate).
         self.withheld = withheld or {}
-        self._evaluated: dict[str, Any] = {}
+        self._keys: dict[str, Any] = {}
+        self._referenced = _referenced_fields(package)
 
     def check(self, resource: Any, to_finding: Any) -> list[LayerItem]:
         """Findings of one resource, by the chosen engine; none for a withheld table."""
@@ -78,15 +80,16 @@ class Tables:
         from kzdata.pipelines.table_engine.tokens import Unsupported
 
         try:
-            resource.to_descriptor(validate=True)
-            # A table another table's foreign key already read is not read again.
-            known = self._evaluated.get(resource.name)
-            table, result = check_resource(
-                resource, path.read_bytes(), self.limit, self._reference, known
-            )
+            # The tables this one's foreign keys read, before this one is read.
+            for fk in resource.schema.foreign_keys:
+                if fk["reference"]["resource"] not in ("", resource.name):
+                    self._reference(fk["reference"]["resource"])
+            keys = self._referenced.get(resource.name, set())
+            table, result = check_resource(resource, path, self.limit, self._reference, None, keys)
         except (Unsupported, FrictionlessException, OSError):
             return None
-        self._evaluated[resource.name] = table
+        if keys:
+            self._keys[resource.name] = table.keys_only(keys)
         where = {"resource": resource.name, "path": resource.path}
         items = _not_checked(result.unchecked_patterns, where)
         items += [to_finding(e, **where) for e in result.errors]
@@ -97,15 +100,16 @@ class Tables:
         from kzdata.pipelines.table_engine.engine import evaluate_resource
         from kzdata.pipelines.table_engine.tokens import Unsupported
 
-        if name not in self._evaluated:
+        if name not in self._keys:
             if not self.package.has_resource(name):
                 raise Unsupported(f"no resource {name}")
             resource = self.package.get_resource(name)
             path = self._local_csv(resource)
             if path is None:
                 raise Unsupported(f"resource {name} is not a local CSV table")
-            self._evaluated[name] = evaluate_resource(resource, path.read_bytes())
-        return self._evaluated[name]
+            keys = self._referenced.get(name, set())
+            self._keys[name] = evaluate_resource(resource, path, keys).keys_only(keys)
+        return self._keys[name]
 
     def _frictionless(self, resource: Any, to_finding: Any) -> list[LayerItem]:
         from kzdata.pipelines.linear_patterns import unchecked_patterns
@@ -157,6 +161,18 @@ def _not_checked(patterns: list[tuple[str, str]], where: dict[str, Any]) -> list
         )
         for name, pattern in patterns
     ]
+
+
+def _referenced_fields(package: Any) -> dict[str, set[str]]:
+    """The fields of each resource that other resources' foreign keys read."""
+    found: dict[str, set[str]] = {}
+    for resource in package.resources:
+        schema = getattr(resource, "schema", None)
+        for fk in getattr(schema, "foreign_keys", None) or []:
+            name = fk["reference"]["resource"]
+            if name not in ("", resource.name):
+                found.setdefault(name, set()).update(fk["reference"]["fields"])
+    return found
 
 
 def _has_pattern(resource: Any) -> bool:

@@ -12,7 +12,7 @@ patterns here: the vectorized one on columns, frictionless's cell readers one ce
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import polars as pl
 
@@ -22,9 +22,10 @@ _DIFFERENT = ("[:", "&&", "--", "~~", "\\p", "\\P", "\\z", "\\Z")
 _CELL_CACHE = 65536
 
 
+@cache
 def anchored(pattern: str) -> str | None:
     """`pattern` as polars must run it to match as `re.match('^...$')` does; None when polars
-    cannot run it with the same meaning."""
+    cannot run it with the same meaning. Asked once per pattern: a wide table repeats them."""
     if any(token in pattern for token in _DIFFERENT):
         return None
     # \A: match only at the start, as re.match does, whatever alternatives the pattern holds.

@@ -29,25 +29,33 @@ def unique_fields(columns: list[FieldColumns]) -> list[FieldColumns]:
     return [c for c in columns if (c.frictionless_field.constraints or {}).get("unique")]
 
 
+def repeats(frame: pl.DataFrame, keys: list[str], skip_nulls: bool) -> bool:
+    """Whether two rows hold the same values of `keys` (rows with a null in them left out when
+    `skip_nulls`): counting distinct values is cheaper than locating repeats, which are rare."""
+    key = pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])
+    if skip_nulls:
+        key = key.drop_nulls()
+    counts = frame.select(key.n_unique().alias("distinct"), key.len().alias("all")).row(0)
+    return counts[0] != counts[1]
+
+
 def foreign_key_misses(
     frame: pl.DataFrame, fields: list[str], reference: pl.DataFrame, reference_fields: list[str]
-) -> pl.Series:
+) -> pl.Expr:
     """True on the rows whose values of `fields` (value columns) are not among the reference
     rows' values of `reference_fields`; rows whose values are all null are never missed."""
-    left = frame.select([pl.col(f).alias(f"k{i}") for i, f in enumerate(fields)])
+    left = frame.select(ROW, *[pl.col(f).alias(f"k{i}") for i, f in enumerate(fields)])
     right = reference.select([pl.col(f).alias(f"k{i}") for i, f in enumerate(reference_fields)])
-    if left.schema != right.schema:
-        raise KeyMismatch(f"{left.schema} against {right.schema}")
-    keys = list(left.columns)
-    found = (
-        right.filter(~pl.all_horizontal([pl.col(k).is_null() for k in keys]))
-        .unique()
-        .with_columns(pl.lit(True).alias("__found"))
-    )
-    joined = left.with_row_index("__i").join(found, on=keys, how="left", nulls_equal=True)
-    joined = joined.sort("__i")
+    if left.drop(ROW).schema != right.schema:
+        raise KeyMismatch(f"{left.drop(ROW).schema} against {right.schema}")
+    keys = list(right.columns)
     all_null = pl.all_horizontal([pl.col(k).is_null() for k in keys])
-    return joined.select(~all_null & pl.col("__found").is_null()).to_series()
+    missed = (
+        left.filter(~all_null)
+        .join(right.filter(~all_null), on=keys, how="anti", nulls_equal=True)
+        .get_column(ROW)
+    )
+    return pl.col(ROW).is_in(missed.implode())
 
 
 def typed_python(fl_field: Any, cell: str | None) -> Any:

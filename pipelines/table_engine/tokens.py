@@ -2,9 +2,9 @@
 
 frictionless reads with Python's csv module, in a dialect it completes by sniffing the first
 lines. The same dialect is worked out here with frictionless's own code; polars then reads the
-file when that dialect is plain CSV, and the result is checked against byte counts (every row
-as wide as the header, no blank line, no lone carriage return, no quote inside a cell). Where
-the check fails (ragged rows, odd quoting), Python's csv module reads the file as frictionless
+file when that dialect is plain CSV, and proves it read it as Python's csv module would by
+writing the cells back and getting the file, byte for byte. Where the proof fails (ragged rows,
+blank lines, odd quoting), Python's csv module reads the file as frictionless
 does. Either way a missing cell is null, and an empty one is "".
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,24 +52,37 @@ def read_tokens(resource: Any, content: bytes, width: int) -> Tokens:
     encoding = resource.encoding.lower() if isinstance(resource.encoding, str) else None
     if encoding not in _UTF8:
         raise Unsupported(f"encoding {resource.encoding}")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Unsupported("not UTF-8: frictionless reports the encoding error") from exc
-    config = _python_dialect(resource, text)
-    tokens = _polars(content, text, config, width) if _plain(config) else None
-    tokens = tokens or _python(text, config, width)
+    config = _python_dialect(resource, content)
+    tokens = _polars(content, config, width) if _plain(config) else None
+    if tokens is None:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise Unsupported("not UTF-8: frictionless reports the encoding error") from exc
+        tokens = _python(text, config, width)
     if not tokens.labels and tokens.frame.height == 0:
         raise Unsupported("an empty file")
     return tokens
 
 
-def _python_dialect(resource: Any, text: str) -> Any:
+def _python_dialect(resource: Any, content: bytes) -> Any:
     """The csv dialect frictionless reads this file in (its CsvParser, step by step)."""
     from frictionless.formats.csv.control import CsvControl
     from frictionless.formats.csv.parser import SAMPLE_SIZE
 
     control = CsvControl.from_dialect(resource.dialect)
+    # Only the first lines are sniffed: a prefix ending after SAMPLE_SIZE + 1 newlines holds
+    # them whole (a lone carriage return only adds lines).
+    end = -1
+    for _ in range(SAMPLE_SIZE + 1):
+        end = content.find(b"\n", end + 1)
+        if end == -1:
+            break
+    prefix = content if end == -1 else content[: end + 1]
+    try:
+        text = prefix.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unsupported("not UTF-8: frictionless reports the encoding error") from exc
     lines = io.StringIO(text, newline="")
     sample = [line for _, line in zip(range(SAMPLE_SIZE), lines, strict=False)]
     delimiter = control.get_defined("delimiter", default=",\t;|")
@@ -98,10 +112,20 @@ def _plain(config: Any) -> bool:
     )
 
 
-def _polars(content: bytes, text: str, config: Any, width: int) -> Tokens | None:
+# Rows written back at a time when the file is compared with polars's reading of it.
+_SLICE_ROWS = 65_536
+
+
+def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
     """The file read by polars, or None when polars might have read it otherwise than
-    Python's csv module (then the caller reads it with that module)."""
-    if width < 2 or content.count(b"\r") != content.count(b"\r\n"):
+    Python's csv module (then the caller reads it with that module).
+
+    The proof is a round trip: the cells polars read, written back as Python's csv writer
+    writes them (quotes only where needed, empty cells bare), give the file byte for byte.
+    Python's csv module reads such a file back into the same cells, so both read it alike.
+    A file written otherwise (blank lines, ragged rows, needless quotes, stray quotes, a lone
+    carriage return) is read by Python's csv module instead."""
+    if width < 2 or (b"\r" in content and content.count(b"\r") != content.count(b"\r\n")):
         return None
     body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
     try:
@@ -119,25 +143,13 @@ def _polars(content: bytes, text: str, config: Any, width: int) -> Tokens | None
         return None
     if frame.height == 0 or frame.null_count().sum_horizontal().item() != 0:
         return None
-    delimiter = config.delimiter.encode("utf-8")
-    inside = frame.select(
-        pl.sum_horizontal(
-            pl.col(c).str.count_matches(pattern, literal=True).sum().alias(c) for c in frame.columns
-        ).alias(name)
-        for name, pattern in (("delimiters", config.delimiter), ("newlines", "\n"), ("quotes", '"'))
-    ).row(0, named=True)
-    records = frame.height
-    newlines = records - (0 if body.endswith(b"\n") else 1)
-    if (
-        inside["quotes"]
-        or body.count(delimiter) != records * (frame.width - 1) + inside["delimiters"]
-        or body.count(b"\n") != newlines + inside["newlines"]
-    ):
+    if not _read_alike(frame, body, config.delimiter):
         return None
     labels = list(frame.row(0))
     data = frame.slice(1)
+    names = data.columns
     columns = [
-        (pl.col(data.columns[i]) if i < data.width else pl.lit(None, pl.String)).alias(str(i))
+        (pl.col(names[i]) if i < len(names) else pl.lit(None, pl.String)).alias(str(i))
         for i in range(width)
     ]
     extra: dict[int, list[str]] = {}
@@ -147,22 +159,72 @@ def _polars(content: bytes, text: str, config: Any, width: int) -> Tokens | None
     return Tokens(labels, _numbered(data.select(columns)), extra)
 
 
+def _read_alike(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
+    """Whether Python's csv module reads `body` into the cells of `frame` (polars's reading)."""
+    if b'"' in body:
+        return _writes_back(frame, body, delimiter)
+    # Without quotes every delimiter parts cells and every newline ends a row. polars refuses
+    # a row wider than the first and reads a shorter (or blank) one with empty cells: with as
+    # many delimiters and newlines as full rows have, every row is full.
+    rows = frame.height - (0 if body.endswith(b"\n") else 1)
+    return (
+        body.count(delimiter.encode("utf-8")) == frame.height * (frame.width - 1)
+        and body.count(b"\n") == rows
+    )
+
+
+def _writes_back(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
+    """Whether `frame` written as Python's csv writer writes it is `body`, byte for byte."""
+    terminator = "\r\n" if b"\r\n" in body[: body.find(b"\n") + 1] else "\n"
+    # polars quotes an empty string; Python's writer leaves it bare, as null is written.
+    bare = frame.select(pl.all().replace("", None))
+    at = 0
+    for part in bare.iter_slices(_SLICE_ROWS):
+        out = io.BytesIO()
+        part.write_csv(
+            out,
+            include_header=False,
+            separator=delimiter,
+            quote_char='"',
+            quote_style="necessary",
+            line_terminator=terminator,
+        )
+        written = out.getvalue()
+        if not body.startswith(written, at):
+            # The last record may end without its line terminator.
+            last = at + len(written) - len(terminator)
+            if last != len(body) or not body.startswith(written[: -len(terminator)], at):
+                return False
+        at += len(written)
+    return at >= len(body)
+
+
+# Rows the csv module reads before they are handed to polars (Python's objects are large).
+_CHUNK_ROWS = 100_000
+
+
 def _python(text: str, config: Any, width: int) -> Tokens:
-    """The file read by Python's csv module, as frictionless reads it."""
+    """The file read by Python's csv module, as frictionless reads it, a chunk of rows at a
+    time into polars columns."""
     # frictionless's csv parser module (imported for the dialect) raised the field size limit.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=config)
+    names = [str(i) for i in range(width)]
+    padding = [None] * width
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), dialect=config))
+        labels = next(reader, None)
+        if labels is None:
+            raise Unsupported("an empty file")
+        chunks, extra, number = [], {}, 2
+        while chunk := list(itertools.islice(reader, _CHUNK_ROWS)):
+            for n, r in enumerate(chunk, start=number):
+                if len(r) > width:
+                    extra[n] = r[width:]
+            cells = [r if len(r) == width else (r + padding)[:width] for r in chunk]
+            chunks.append(pl.DataFrame(cells, schema=dict.fromkeys(names, pl.String), orient="row"))
+            number += len(chunk)
     except csv.Error as exc:
         raise Unsupported(f"the csv module cannot read it: {exc}") from exc
-    if not records:
-        raise Unsupported("an empty file")
-    labels, rows = records[0], records[1:]
-    columns = {
-        str(i): pl.Series([r[i] if i < len(r) else None for r in rows], dtype=pl.String)
-        for i in range(width)
-    }
-    extra = {n: r[width:] for n, r in enumerate(rows, start=2) if len(r) > width}
-    frame = pl.DataFrame(columns, height=len(rows))
+    frame = pl.concat(chunks) if chunks else pl.DataFrame(schema=dict.fromkeys(names, pl.String))
     return Tokens(labels, _numbered(frame), extra)
 
 
