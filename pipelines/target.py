@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 LAYER = "frictionless"
 DESCRIPTOR = "datapackage.json"
+# What a folder's descriptor may be called, in the order looked for (frictionless reads YAML too).
+DESCRIPTOR_NAMES = (DESCRIPTOR, "datapackage.yaml", "datapackage.yml")
 
 
 @dataclass
@@ -88,7 +90,9 @@ def open_target(target: str | Path, limits: Limits = DEFAULT_LIMITS) -> Target:
     text = str(target)
     path = Path(target)
     if path.is_dir():
-        path = path / DESCRIPTOR
+        path = next(
+            (path / name for name in DESCRIPTOR_NAMES if (path / name).is_file()), path / DESCRIPTOR
+        )
     if not path.is_file():
         raise CannotRun(f"{path}: no such data package (expected a folder or a {DESCRIPTOR})")
     if kind := _not_a_descriptor(path):

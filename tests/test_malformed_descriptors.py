@@ -35,6 +35,15 @@ def test_a_yaml_descriptor_is_checked_like_json(runner, package, name) -> None:
     assert json.loads(from_yaml.stdout)["findings"] == json.loads(from_json.stdout)["findings"]
 
 
+@pytest.mark.parametrize("name", ["datapackage.yaml", "datapackage.yml"])
+def test_a_folder_with_a_yaml_descriptor_is_found(runner, package, name) -> None:
+    package.set_cell("observations", 2, "value", "many")
+    as_yaml(package, name)
+    result = validate(runner, package, "-l", "frictionless")
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.stdout)["findings"][0]["path"] == "data/observations.csv"
+
+
 def test_a_yaml_descriptor_with_a_broken_table_has_findings(runner, package) -> None:
     package.set_cell("observations", 2, "value", "many")
     target = as_yaml(package)
