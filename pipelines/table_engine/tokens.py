@@ -176,10 +176,11 @@ def _read_alike(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
 def _writes_back(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
     """Whether `frame` written as Python's csv writer writes it is `body`, byte for byte."""
     terminator = "\r\n" if b"\r\n" in body[: body.find(b"\n") + 1] else "\n"
-    # polars quotes an empty string; Python's writer leaves it bare, as null is written.
-    bare = frame.select(pl.all().replace("", None))
     at = 0
-    for part in bare.iter_slices(_SLICE_ROWS):
+    for part in frame.iter_slices(_SLICE_ROWS):
+        # polars quotes an empty string; Python's writer leaves it bare, as null is written.
+        # (A slice at a time: the whole frame is not copied.)
+        part = part.select(pl.all().replace("", None))
         out = io.BytesIO()
         part.write_csv(
             out,
