@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ class Evaluated:
     extra: dict[int, list[str]]
     header_errors: list[Any] = field(default_factory=list)
     file_errors: list[Any] = field(default_factory=list)
+    # Set when only the key fields' values and one FLAGGED column are kept (see `compacted`).
+    compact: bool = False
 
     def typed(self) -> pl.DataFrame:
         """The table's typed values, one column per field named as the field, as frictionless
@@ -41,6 +44,29 @@ class Evaluated:
         kept = [c for c in self.columns if c.name in names]
         frame = self.frame.select(ROW, *(c.value_expr().alias(c.value) for c in kept))
         return Evaluated(frame, self.columns, {})
+
+    def compacted(self) -> Evaluated:
+        """The table with only the row numbers, its kept values (the key fields' and those
+        other tables' foreign keys read: evaluate_resource's `keys`) and whether each
+        row has an error of its own cells (FLAGGED): enough to find that a table read early
+        (another table's foreign key read it) has no error at all, without holding its text.
+        A table that has one is read again (check_resource)."""
+        kept = [c for c in self.columns if c.unkept_value is None]
+        flagged = pl.any_horizontal(
+            row_checks.blank(self.columns),
+            *(pl.col(c.type) for c in self.columns),
+            *(pl.col(c.constraint(name)) for c in self.columns for name in c.constraints),
+            *(pl.col(c.raw).is_null() for c in self.columns),
+        )
+        frame = self.frame.select(
+            ROW, *(c.value_expr().alias(c.value) for c in kept), flagged.alias(FLAGGED)
+        )
+        return Evaluated(
+            frame, self.columns, self.extra, self.header_errors, self.file_errors, compact=True
+        )
+
+
+FLAGGED = "__flagged"
 
 
 @dataclass
@@ -68,8 +94,11 @@ def evaluate_resource(resource: Any, path: Path, keys: set[str] = frozenset()) -
         raise Unsupported("fieldsMatch, rows or fields declared")
     names = [f.name for f in schema.fields]
     content = path.read_bytes()
-    tokens = read_tokens(resource, content, len(names))
-    file_errors = _file_errors(resource, content)
+    # hashlib lets go of the GIL: the file is hashed while polars reads it.
+    with ThreadPoolExecutor(1) as pool:
+        hashed = pool.submit(_file_errors, resource, content)
+        tokens = read_tokens(resource, content, len(names))
+        file_errors = hashed.result()
     del content  # its cells are in the frame now
     if not resource.dialect.has_defined("header") and _guessed_header_row(resource, tokens) != 1:
         raise Unsupported("frictionless guesses another header row")
@@ -111,6 +140,12 @@ def check_resource(
     """Every Table Schema error of the table at `path` (`evaluated` already, when another
     table's foreign key read it; `keys` as in evaluate_resource). Raises Unsupported."""
     table = evaluated if evaluated is not None else evaluate_resource(resource, path, keys)
+    unchecked = [(c.name, c.unchecked_pattern) for c in table.columns if c.unchecked_pattern]
+    if table.compact:
+        if not table.extra and not _has_errors(resource, table, reference):
+            return table, Result([*table.header_errors, *table.file_errors], {}, unchecked)
+        # Locating errors needs the rows' cells: the table is read again, whole.
+        table = evaluate_resource(resource, path, keys)
     located = _located(resource, table, reference)
     counts = dict(located.group_by("code").len().iter_rows())
     kept = (
@@ -124,8 +159,14 @@ def check_resource(
         *table.file_errors,
     ]
     omitted = {code: n - limit for code, n in counts.items() if n > limit}
-    unchecked = [(c.name, c.unchecked_pattern) for c in table.columns if c.unchecked_pattern]
     return table, Result(errors, omitted, unchecked)
+
+
+def _has_errors(resource: Any, table: Evaluated, reference: Reference) -> bool:
+    """Whether a compacted table has a cell error or a key error (unique, primary or foreign)."""
+    steps = _key_steps(resource, table, reference)
+    failing = pl.any_horizontal(pl.col(FLAGGED), *(s.fails for s in steps))
+    return bool(table.frame.select(failing.any()).item())
 
 
 def _guessed_header_row(resource: Any, tokens: Any) -> int:

@@ -16,8 +16,9 @@ PATTERN_NOT_CHECKED = "pattern-not-checked"
 
 class Tables:
     """Checks the tables of one frictionless Package. Of a table other tables' foreign keys
-    read, only the values they read are kept: one large table is in memory at a time (a table
-    is read twice when its foreign keys and another's point at each other)."""
+    read, only the values they read are kept: one large table is in memory at a time. A table
+    read before its turn (its foreign keys and another's point at each other) keeps its key
+    values and which rows have a cell error; it is read again only if it has an error."""
 
     def __init__(
         self,
@@ -34,12 +35,14 @@ class Tables:
         # Tables whose raw bytes no reader should parse (kzdata.pipelines.table_gate).
         self.withheld = withheld or {}
         self._keys: dict[str, Any] = {}
+        self._checked: set[str] = set()
         self._referenced = _referenced_fields(package)
 
     def check(self, resource: Any, to_finding: Any) -> list[LayerItem]:
         """Findings of one resource, by the chosen engine; none for a withheld table."""
         if resource.name in self.withheld:
             return []  # the gate says why
+        self._checked.add(resource.name)
         notes = self._skip_withheld_keys(resource)
         path = self._local_csv(resource)
         if path is not None and wants_fast(self.engine, path, _has_pattern(resource)):
@@ -85,7 +88,9 @@ class Tables:
                 if fk["reference"]["resource"] not in ("", resource.name):
                     self._reference(fk["reference"]["resource"])
             keys = self._referenced.get(resource.name, set())
-            table, result = check_resource(resource, path, self.limit, self._reference, None, keys)
+            early = self._keys.get(resource.name)
+            early = early if early is not None and early.compact else None
+            table, result = check_resource(resource, path, self.limit, self._reference, early, keys)
         except (Unsupported, FrictionlessException, OSError):
             return None
         if keys:
@@ -108,7 +113,10 @@ class Tables:
             if path is None:
                 raise Unsupported(f"resource {name} is not a local CSV table")
             keys = self._referenced.get(name, set())
-            self._keys[name] = evaluate_resource(resource, path, keys).keys_only(keys)
+            table = evaluate_resource(resource, path, keys)
+            # A table still to be checked keeps what finds it has no error (it usually has none).
+            early = name not in self._checked and not resource.extrapaths
+            self._keys[name] = table.compacted() if early else table.keys_only(keys)
         return self._keys[name]
 
     def _frictionless(self, resource: Any, to_finding: Any) -> list[LayerItem]:

@@ -54,6 +54,8 @@ def read_tokens(resource: Any, content: bytes, width: int) -> Tokens:
         raise Unsupported(f"encoding {resource.encoding}")
     config = _python_dialect(resource, content)
     tokens = _polars(content, config, width) if _plain(config) else None
+    if tokens is None and _plain(config) and len(content) > _BLOCK_BYTES and _no_lone_cr(content):
+        tokens = _in_blocks(content, config, width)
     if tokens is None:
         try:
             text = content.decode("utf-8-sig")
@@ -125,15 +127,32 @@ def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
     Python's csv module reads such a file back into the same cells, so both read it alike.
     A file written otherwise (blank lines, ragged rows, needless quotes, stray quotes, a lone
     carriage return) is read by Python's csv module instead."""
-    if width < 2 or (b"\r" in content and content.count(b"\r") != content.count(b"\r\n")):
+    if width < 2 or not _no_lone_cr(content):
         return None
-    body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    frame = _proved(_body(content), config.delimiter)
+    if frame is None:
+        return None
+    labels = list(frame.row(0))
+    return _tokens(labels, [_columns(frame.slice(1), width, 2)])
+
+
+def _no_lone_cr(content: bytes) -> bool:
+    return b"\r" not in content or content.count(b"\r") == content.count(b"\r\n")
+
+
+def _body(content: bytes) -> bytes:
+    return content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+
+
+def _proved(body: bytes, delimiter: str) -> pl.DataFrame | None:
+    """`body` (whole records) read by polars, or None unless Python's csv module is proved to
+    read it alike."""
     try:
         frame = pl.read_csv(
             body,
             has_header=False,
             infer_schema=False,
-            separator=config.delimiter,
+            separator=delimiter,
             quote_char='"',
             empty_string_is_null=False,
             raise_if_empty=False,
@@ -141,12 +160,20 @@ def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    if frame.height == 0 or frame.null_count().sum_horizontal().item() != 0:
+    # One column cannot be proved: polars reads a blank line as one empty cell, Python's csv
+    # module as none.
+    if frame.height == 0 or frame.width < 2 or frame.null_count().sum_horizontal().item() != 0:
         return None
-    if not _read_alike(frame, body, config.delimiter):
+    if not _read_alike(frame, body, delimiter):
         return None
-    labels = list(frame.row(0))
-    data = frame.slice(1)
+    return frame
+
+
+def _columns(
+    data: pl.DataFrame, width: int, number: int
+) -> tuple[pl.DataFrame, dict[int, list[str]]]:
+    """Rows read by polars as `width` columns named "0", "1" ..., and the cells beyond them by
+    row number (the first row is row `number`)."""
     names = data.columns
     columns = [
         (pl.col(names[i]) if i < len(names) else pl.lit(None, pl.String)).alias(str(i))
@@ -154,9 +181,87 @@ def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
     ]
     extra: dict[int, list[str]] = {}
     if data.width > width:  # every row has these cells: rare, so kept as Python lists
-        for number, cells in enumerate(data.select(data.columns[width:]).rows(), start=2):
-            extra[number] = list(cells)
-    return Tokens(labels, _numbered(data.select(columns)), extra)
+        for n, cells in enumerate(data.select(data.columns[width:]).rows(), start=number):
+            extra[n] = list(cells)
+    return data.select(columns), extra
+
+
+def _tokens(labels: list[str], parts: list[tuple[pl.DataFrame, dict[int, list[str]]]]) -> Tokens:
+    frames = [frame for frame, _ in parts]
+    extra = {n: cells for _, found in parts for n, cells in found.items()}
+    return Tokens(labels, _numbered(pl.concat(frames) if len(frames) > 1 else frames[0]), extra)
+
+
+# A file polars cannot be proved to read whole is read in blocks of whole lines, each by
+# polars when proved, else in smaller blocks, down to the smallest, which Python's csv module
+# reads: only the rows around a fault pay for Python. After a block read alike, the next block
+# starts a record (the write-back ended one there).
+_BLOCK_BYTES = 4 * 1024 * 1024
+_SMALLEST_BLOCK_BYTES = 64 * 1024
+
+
+def _in_blocks(content: bytes, config: Any, width: int) -> Tokens | None:
+    """The file read a block at a time (see _BLOCK_BYTES), or None if its header row is not
+    read by polars."""
+    body = _body(content)
+    parts: list[tuple[pl.DataFrame, dict[int, list[str]]]] = []
+    labels: list[str] | None = None
+    at, size, number = 0, _BLOCK_BYTES, 1  # number: the row the next block starts at
+    while at < len(body):
+        newline = body.find(b"\n", at + size)
+        end = len(body) if newline == -1 else newline + 1
+        frame = _proved(body[at:end], config.delimiter)
+        if frame is not None:
+            size = min(size * 2, _BLOCK_BYTES)
+        elif size > _SMALLEST_BLOCK_BYTES:
+            size //= 2
+            continue
+        else:
+            records, end = _python_records(body, at, end, config)
+            if labels is None:
+                labels, records, number = records[0], records[1:], 2
+            extra = {number + i: r[width:] for i, r in enumerate(records) if len(r) > width}
+            parts.append((_python_frame(records, width), extra))
+            number += len(records)
+            at = end
+            continue
+        if labels is None:
+            if frame.width != width:
+                return None  # a ragged header row: Python's csv module reads the file
+            labels, frame, number = list(frame.row(0)), frame.slice(1), 2
+        parts.append(_columns(frame, width, number))
+        number += frame.height
+        at = end
+    if labels is None:
+        return None
+    return _tokens(labels, parts)
+
+
+def _python_records(body: bytes, at: int, end: int, config: Any) -> tuple[list[list[str]], int]:
+    """The records Python's csv module reads from byte `at` (a record's start) until the
+    first record boundary at or after `end`, and that boundary."""
+    position = [at]
+
+    def lines():
+        while position[0] < len(body):
+            newline = body.find(b"\n", position[0])
+            stop = len(body) if newline == -1 else newline + 1
+            line = body[position[0] : stop]
+            position[0] = stop
+            try:
+                yield line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise Unsupported("not UTF-8: frictionless reports the encoding error") from exc
+
+    records = []
+    try:
+        for record in csv.reader(lines(), dialect=config):
+            records.append(record)
+            if position[0] >= end:
+                break
+    except csv.Error as exc:
+        raise Unsupported(f"the csv module cannot read it: {exc}") from exc
+    return records, position[0]
 
 
 def _read_alike(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
@@ -176,10 +281,11 @@ def _read_alike(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
 def _writes_back(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
     """Whether `frame` written as Python's csv writer writes it is `body`, byte for byte."""
     terminator = "\r\n" if b"\r\n" in body[: body.find(b"\n") + 1] else "\n"
-    # polars quotes an empty string; Python's writer leaves it bare, as null is written.
-    bare = frame.select(pl.all().replace("", None))
     at = 0
-    for part in bare.iter_slices(_SLICE_ROWS):
+    for part in frame.iter_slices(_SLICE_ROWS):
+        # polars quotes an empty string; Python's writer leaves it bare, as null is written.
+        # (A slice at a time: the whole frame is not copied.)
+        part = part.select(pl.all().replace("", None))
         out = io.BytesIO()
         part.write_csv(
             out,
@@ -209,7 +315,6 @@ def _python(text: str, config: Any, width: int) -> Tokens:
     # frictionless's csv parser module (imported for the dialect) raised the field size limit.
     reader = csv.reader(io.StringIO(text, newline=""), dialect=config)
     names = [str(i) for i in range(width)]
-    padding = [None] * width
     try:
         labels = next(reader, None)
         if labels is None:
@@ -219,13 +324,20 @@ def _python(text: str, config: Any, width: int) -> Tokens:
             for n, r in enumerate(chunk, start=number):
                 if len(r) > width:
                     extra[n] = r[width:]
-            cells = [r if len(r) == width else (r + padding)[:width] for r in chunk]
-            chunks.append(pl.DataFrame(cells, schema=dict.fromkeys(names, pl.String), orient="row"))
+            chunks.append(_python_frame(chunk, width))
             number += len(chunk)
     except csv.Error as exc:
         raise Unsupported(f"the csv module cannot read it: {exc}") from exc
     frame = pl.concat(chunks) if chunks else pl.DataFrame(schema=dict.fromkeys(names, pl.String))
     return Tokens(labels, _numbered(frame), extra)
+
+
+def _python_frame(records: list[list[str]], width: int) -> pl.DataFrame:
+    """Records as `width` string columns: cells beyond them left out, missing ones null."""
+    padding = [None] * width
+    cells = [r if len(r) == width else (r + padding)[:width] for r in records]
+    names = dict.fromkeys((str(i) for i in range(width)), pl.String)
+    return pl.DataFrame(cells, schema=names, orient="row")
 
 
 def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
