@@ -160,8 +160,12 @@ def _free_text(items: Any) -> tuple[str, ...]:
     says anything else about its items (a reference, a pattern on a name, ...)."""
     if not isinstance(items, dict):
         return ()
-    alternatives = items.get("oneOf", items.get("anyOf", []))
-    if set(items) - _ANNOTATIONS - {"type", "oneOf", "anyOf"} or not alternatives:
+    # One list of alternatives (oneOf or anyOf), and nothing else but annotations and a type.
+    rest = set(items) - _ANNOTATIONS - {"type"}
+    if len(rest) != 1 or not rest <= {"oneOf", "anyOf"}:
+        return ()
+    alternatives = items[rest.pop()]
+    if not isinstance(alternatives, list) or not alternatives:
         return ()
     names = None
     for alternative in alternatives:
