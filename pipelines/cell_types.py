@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -79,8 +80,6 @@ def cell_type(field: Mapping[str, Any]) -> CellType:
     kind = field.get("type", "string")
     fmt = field.get("format", "default")
     _need_text(field, "format", fmt)
-    if fmt.startswith("fmt:"):  # Table Schema v1's deprecated prefix
-        fmt = fmt[4:]
     for option in ("groupChar", "decimalChar"):
         _need_text(field, option, field.get(option, ""))
     for option in ("trueValues", "falseValues"):
@@ -89,16 +88,38 @@ def cell_type(field: Mapping[str, Any]) -> CellType:
             raise SchemaCompileError(f"field {field.get('name')!r}: {option} is a list of strings")
     if not isinstance(kind, str):  # a list or an object is not hashable, and not a type
         raise SchemaCompileError(f"field {field.get('name')!r}: type {kind!r} is not a name")
+    # Built once per kind of field (all it reads, checked above to be text): a wide table
+    # has thousands of fields of a few kinds.
+    options = tuple(
+        (key, tuple(field[key]) if key.endswith("Values") else field[key])
+        for key in ("groupChar", "decimalChar", "trueValues", "falseValues")
+        if key in field
+    )
+    try:
+        return _cell_type(kind, fmt, options, field.get("bareNumber", True) is False)
+    except SchemaCompileError as exc:
+        raise SchemaCompileError(f"field {field.get('name')!r}: {exc}") from exc.__cause__
+
+
+@lru_cache(maxsize=1024)
+def _cell_type(kind: str, fmt: str, options: tuple[tuple[str, Any], ...], bare: bool) -> CellType:
+    """The CellType of a field of `kind` and `fmt` that says `options` (and bareNumber false
+    when `bare`); errors say what is wrong, not with which field."""
+    if fmt.startswith("fmt:"):  # Table Schema v1's deprecated prefix
+        fmt = fmt[4:]
     if kind in UNCHECKED_TYPES:
         return CellType(kind, f"a {kind}", lambda raw: raw, checked=False)
-    builder = _BUILDERS.get(kind) if isinstance(kind, str) else None
+    builder = _BUILDERS.get(kind)
     if builder is None:
-        raise SchemaCompileError(f"field {field.get('name')!r}: unknown type {kind!r}")
+        raise SchemaCompileError(f"unknown type {kind!r}")
+    field = {key: list(value) if isinstance(value, tuple) else value for key, value in options}
+    if bare:
+        field["bareNumber"] = False
     result = builder(field, fmt)
     try:  # a bad format string or pattern fails here, once, not in every check
         pl.select(result.parse(pl.lit("0", dtype=pl.String)))
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        raise SchemaCompileError(f"field {field.get('name')!r}: {exc}") from exc
+        raise SchemaCompileError(str(exc)) from exc
     return result
 
 
@@ -240,11 +261,17 @@ def missing_to_null(table_schema: Mapping[str, Any], columns: Sequence[str]) -> 
         for field in table_fields(table_schema)
         if "missingValues" in field
     }
-    exprs = []
+    # One expression per list of missing values, not per column: a wide table has thousands
+    # of columns and polars pays for each expression built in Python.
+    by_missing: dict[tuple[str, ...], list[str]] = {}
     for name in columns:
         if missing := by_field.get(name, default):
-            cell = pl.col(name)
-            exprs.append(pl.when(cell.is_in(missing)).then(None).otherwise(cell).alias(name))
+            by_missing.setdefault(tuple(missing), []).append(name)
+    exprs = []
+    for missing, names in by_missing.items():
+        cells = pl.col(names)
+        # Named after the columns (the first branch names a when/then): null where missing.
+        exprs.append(pl.when(~cells.is_in(list(missing))).then(cells))
     return exprs
 
 

@@ -107,7 +107,9 @@ def validator() -> Draft7Validator:
         (V2 + name, Resource.from_contents(parts[name], default_specification=DRAFT7))
         for name in PROFILE_FILES[1:]
     )
-    linear = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _pattern})
+    linear = jsonschema.validators.extend(
+        jsonschema.Draft7Validator, {"pattern": _pattern, "items": _items}
+    )
     return linear(package, registry=registry, format_checker=linear.FORMAT_CHECKER)
 
 
@@ -120,6 +122,80 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterab
 
     if validator.is_type(instance, "string") and not _search(pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _items(validator: Any, items: Any, instance: Any, schema: Any) -> Iterable[Any]:
+    """Draft-07 `items`, with each shape of item checked once: items that differ only in the
+    words of properties the item schema allows any string in (a Table Schema field's name,
+    title, description, example) pass or fail alike, and a table of 10,000 fields has a few
+    shapes. An item that fails is checked in full, so its findings are as they were."""
+    free = _free_text(items) if validator.is_type(instance, "array") else ()
+    if not free:
+        yield from _plain_items(validator, items, instance, schema)
+        return
+    passed: set[str] = set()
+    for index, item in enumerate(instance):
+        shape = _shape(item, free)
+        if shape is not None and shape in passed:
+            continue
+        errors = list(validator.descend(item, items, path=index))
+        if not errors and shape is not None:
+            passed.add(shape)
+        yield from errors
+
+
+def _plain_items(validator: Any, items: Any, instance: Any, schema: Any) -> Iterable[Any]:
+    from jsonschema import Draft7Validator
+
+    return Draft7Validator.VALIDATORS["items"](validator, items, instance, schema)
+
+
+# Keywords that say nothing about validity.
+_ANNOTATIONS = {"title", "description", "examples", "default", "context", "$comment"}
+
+
+def _free_text(items: Any) -> tuple[str, ...]:
+    """The properties an object item schema lets be any string, in itself and in each of its
+    oneOf/anyOf alternatives alike, and that no other keyword reads: none when the schema
+    says anything else about its items (a reference, a pattern on a name, ...)."""
+    if not isinstance(items, dict):
+        return ()
+    # One list of alternatives (oneOf or anyOf), and nothing else but annotations and a type.
+    rest = set(items) - _ANNOTATIONS - {"type"}
+    if len(rest) != 1 or not rest <= {"oneOf", "anyOf"}:
+        return ()
+    alternatives = items[rest.pop()]
+    if not isinstance(alternatives, list) or not alternatives:
+        return ()
+    names = None
+    for alternative in alternatives:
+        if not isinstance(alternative, dict) or set(alternative) - _ANNOTATIONS - {
+            "type",
+            "required",
+            "properties",
+        }:
+            return ()
+        strings = {
+            name
+            for name, rule in alternative.get("properties", {}).items()
+            if isinstance(rule, dict)
+            and set(rule) - _ANNOTATIONS == {"type"}
+            and rule["type"] == "string"
+        }
+        names = strings if names is None else names & strings
+    return tuple(sorted(names or ()))
+
+
+def _shape(item: Any, free: tuple[str, ...]) -> str | None:
+    """The item with its free text blanked (a string stays a string), as a key; None when it
+    is not plain JSON."""
+    if not isinstance(item, dict):
+        return None
+    blanked = {k: "" if k in free and isinstance(v, str) else v for k, v in item.items()}
+    try:
+        return json.dumps(blanked, sort_keys=True, allow_nan=True)
+    except (TypeError, ValueError):
+        return None
 
 
 def _search(pattern: str, text: str) -> bool:
