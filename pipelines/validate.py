@@ -6,6 +6,7 @@ import re
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from kzdata.pipelines import remote, safe_zip, table_gate
 from kzdata.pipelines.descriptor_limits import DEFAULT_LIMITS, Limits
@@ -35,6 +36,14 @@ LAYERS: dict[str, Layer] = {
     "great_expectations": great_expectations_layer.check,
     "provenance": provenance_layer.check,
     "integrity": integrity_layer.check,
+}
+# What the layers that read the tables' cells read of them (resource -> columns), so that the
+# tables are read with those columns only and let go when no later layer reads them.
+Reads = Callable[[Target], dict[str, Any]]
+READS: dict[str, Reads] = {
+    "pandera": pandera_layer.reads,
+    "great_expectations": great_expectations_layer.reads,
+    "provenance": provenance_layer.reads,
 }
 
 
@@ -132,6 +141,11 @@ def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLim
     gate = _run_gate(opened, raw, report.limit)
     opened.withheld, opened.withheld_paths = gate.withheld, gate.paths
     narrowed = table_gate.without(opened, gate.withheld)
+    readers = [name for name in selected if name in READS]
+    if readers:
+        from kzdata.pipelines.package_tables import plan
+
+        plan(narrowed, [READS[name](narrowed) for name in readers])
     items: list[LayerItem] = []
     if FRICTIONLESS not in selected:
         # Why a table was read by no layer is said whatever --layer says, as a refused
@@ -145,6 +159,8 @@ def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLim
             items += gate.items
         seen = opened if name == FRICTIONLESS else narrowed
         items += _run(name, LAYERS[name], seen, report.limit)
+        if name in READS and narrowed.tables is not None:
+            narrowed.tables.done()
         items += gate.not_checked(name)
     # Gathered first, so that two layers' findings of one cause are said once.
     report.add(fold(items))
