@@ -63,16 +63,20 @@ def check(target: Target, limit: int) -> list[LayerItem]:
             reason = f"{ROW_COUNT_RULE}: the package has no resource {name}"
             items.append(NotChecked(LAYER, reason, resource=name))
     runner: ExpectationRunner | None = None
-    for suite, spec in plans:
-        got = tables.resolve(spec.needs, spec.optional, KINDS)
-        if isinstance(got, str):
-            items.append(NotChecked(LAYER, f"{', '.join(suite.rules)}: {got}", suite.resource))
-            continue
-        frame = spec.build(got)
-        if runner is None:
-            from kzdata.pipelines.expectation_runner import ExpectationRunner
+    try:
+        for suite, spec in plans:
+            got = tables.resolve(spec.needs, spec.optional, KINDS)
+            if isinstance(got, str):
+                items.append(NotChecked(LAYER, f"{', '.join(suite.rules)}: {got}", suite.resource))
+                continue
+            frame = spec.build(got)
+            if runner is None:
+                from kzdata.pipelines.expectation_runner import ExpectationRunner
 
-            runner = ExpectationRunner()
-        outcomes = runner.run(suite, frame)
-        items += findings(suite, frame, outcomes, tables.path(suite.resource), limit)
+                runner = ExpectationRunner()
+            outcomes = runner.run(suite, frame)
+            items += findings(suite, frame, outcomes, tables.path(suite.resource), limit)
+    finally:
+        if runner is not None:
+            runner.close()
     return items
