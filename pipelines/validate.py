@@ -141,12 +141,7 @@ def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLim
     gate = _run_gate(opened, raw, report.limit)
     opened.withheld, opened.withheld_paths = gate.withheld, gate.paths
     narrowed = table_gate.without(opened, gate.withheld)
-    readers = [name for name in selected if name in READS]
-    if readers:
-        from kzdata.pipelines.package_tables import plan
-
-        plan(narrowed, [READS[name](narrowed) for name in readers])
-    items: list[LayerItem] = []
+    items: list[LayerItem] = _plan(narrowed, [name for name in selected if name in READS])
     if FRICTIONLESS not in selected:
         # Why a table was read by no layer is said whatever --layer says, as a refused
         # descriptor is: a table withheld from the selected layers must not pass unseen.
@@ -167,6 +162,23 @@ def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLim
 
 
 FRICTIONLESS = "frictionless"
+
+
+def _plan(target: Target, readers: list[str]) -> list[LayerItem]:
+    """Tell the shared tables what the layers `readers` will read; a crash in saying so is
+    that layer's internal error (exit 3), and the tables are then read whole."""
+    if not readers:
+        return []
+    reads = []
+    for name in readers:
+        try:
+            reads.append(READS[name](target))
+        except Exception as exc:  # a bug in kzdata, reported as one
+            return [_crashed(name, exc)]
+    from kzdata.pipelines.package_tables import plan
+
+    plan(target, reads)
+    return []
 
 
 def _run_gate(opened: Target, raw: RawLimits, limit: int) -> table_gate.Gate:

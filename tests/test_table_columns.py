@@ -46,3 +46,16 @@ def test_each_layer_reads_the_columns_of_its_rules(package):
     assert {"observation_id", "primary_citation_id"} <= expectations["observations"]
     assert "notes" not in expectations["observations"] | expectations["citations"]
     assert "quote" in provenance_layer.reads(target)["citations"]
+
+
+def test_a_crash_in_saying_what_a_layer_reads_is_that_layers_bug(package, monkeypatch):
+    from kzdata.pipelines import validate as validate_module
+
+    def crash(target):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(validate_module.READS, "great_expectations", crash)
+    report = validate_module.validate(package.folder)
+    assert [(f.layer, f.rule) for f in report.findings] == [
+        ("great_expectations", "internal-error")
+    ]
