@@ -1,10 +1,15 @@
 """The tables of an opened package, read once each and only when a layer needs them, and shared
 by the layers of one validation (`loaded(target)`); narrowed to what a frame reads
-(kzdata.pipelines.frame_spec.FrameSpec) for the Great Expectations suites."""
+(kzdata.pipelines.frame_spec.FrameSpec) for the Great Expectations suites.
+
+When the layers to run say what they read (`plan(target, reads)`), a table keeps only the
+columns they read, and after each layer (`done()`) only those the layers still to run read:
+at a million rows, free text no rule reads (notes, origins) and a table no later layer reads
+would otherwise stay in memory to the end."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -20,20 +25,33 @@ from kzdata.pipelines.typed_table import (
 
 # A kind of value a frame reads (frame_spec's TEXT, NUMBER, BOOLEAN) -> its polars test.
 Kinds = Mapping[str, Any]
+# What one layer reads: resource name -> the columns it reads of it (none: only its rows).
+Reads = Mapping[str, Collection[str]]
 
 
 def loaded(target: Target) -> PackageTables:
-    """The tables of `target`, shared by every layer that reads them in this validation."""
+    """The tables of `target`, shared by every layer that reads them in this validation (every
+    column of each, unless `plan` said what the layers read)."""
     if target.tables is None:
         target.tables = PackageTables(target)
+    return target.tables
+
+
+def plan(target: Target, reads: Sequence[Reads]) -> PackageTables:
+    """The tables of `target` for the layers that will read them, in the order they run, each
+    saying what it reads: a table is read with the columns any of them reads, and narrowed
+    after each layer (`PackageTables.done`)."""
+    target.tables = PackageTables(target, reads)
     return target.tables
 
 
 class PackageTables:
     """The package's resources by name (the first of a repeated name), read on first use."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, reads: Sequence[Reads] | None = None) -> None:
         self._base = target.basepath
+        # What the layers still to run read; None: every column, to the end.
+        self._reads = list(reads) if reads is not None else None
         # Schema and dialect files come read in, as they were checked when the target opened.
         self._all: list[Any] = list(target.checked["resources"])
         self._resources: dict[str, dict[str, Any]] = {}
@@ -48,13 +66,43 @@ class PackageTables:
         Raises TableUnavailable."""
         if index not in self._loaded:
             try:
-                self._loaded[index] = read_table(self._all[index], self._base)
+                wanted = self._wanted(self._all[index])
+                self._loaded[index] = read_table(self._all[index], self._base, wanted)
             except TableUnavailable as exc:
                 self._loaded[index] = exc
         got = self._loaded[index]
         if isinstance(got, TableUnavailable):
             raise got
         return got
+
+    def done(self) -> None:
+        """The first of the planned layers has run: each table read keeps only the columns the
+        layers still to run read, and one that none of them reads is let go (read again if
+        asked for)."""
+        if not self._reads:
+            return
+        self._reads.pop(0)
+        for index, got in list(self._loaded.items()):
+            if isinstance(got, TableUnavailable):
+                continue
+            wanted = self._wanted(self._all[index])
+            if wanted is None:
+                continue
+            if not self._read_later(self._all[index]):
+                del self._loaded[index]
+            else:
+                self._loaded[index] = got.narrowed(wanted)
+
+    def _wanted(self, resource: Any) -> set[str] | None:
+        """The columns the layers still to run read of `resource`; None: every column."""
+        if self._reads is None:
+            return None
+        name = resource.get("name") if isinstance(resource, dict) else None
+        return {c for reads in self._reads for c in reads.get(name, ())}
+
+    def _read_later(self, resource: Any) -> bool:
+        name = resource.get("name") if isinstance(resource, dict) else None
+        return any(name in reads for reads in self._reads or ())
 
     def names(self) -> list[str]:
         return list(self._resources)

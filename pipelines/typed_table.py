@@ -9,7 +9,7 @@ stops a rule. Every row keeps its frictionless number in `ROW`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -77,20 +77,44 @@ class LoadedTable:
         ).select(ROW, *present, *(invalid_column(name) for name in checked))
         return typed.collect()
 
+    def narrowed(self, columns: Collection[str]) -> LoadedTable:
+        """The table with only `columns` (those it has; its first column when it has none of
+        them, to keep its rows), typed too when it was; the rest of its memory let go."""
+        kept = _kept(self.text.columns, columns)
+        table = LoadedTable(self.schema, self.text.select(kept), self.types, self.first_row)
+        if "typed" in self.__dict__:
+            typed = self.__dict__["typed"]
+            marks = [invalid_column(c) for c in kept if invalid_column(c) in typed.columns]
+            table.__dict__["typed"] = typed.select(
+                ROW, *(c for c in kept if c in typed.columns), *marks
+            )
+        return table
+
+
+def _kept(present: list[str], columns: Collection[str]) -> list[str]:
+    return [c for c in present if c in columns] or present[:1]
+
 
 def invalid_column(name: str) -> str:
     """The column that is True where the cell of field `name` is filled but not of its type."""
     return _INVALID + name
 
 
-def read_table(resource: Mapping[str, Any], base: Path) -> LoadedTable:
-    """The resource's rows as text and typed. Raises TableUnavailable."""
+def read_table(
+    resource: Mapping[str, Any], base: Path, columns: Collection[str] | None = None
+) -> LoadedTable:
+    """The resource's rows as text and typed, with only `columns` (those it has) when given.
+    Raises TableUnavailable."""
     try:
         schema = descriptor_part(resource["schema"], base, "schema")
         dialect = descriptor_part(resource.get("dialect", {}), base, "dialect")
         types = {field["name"]: cell_type(field) for field in table_fields(schema)}
         # A multipart resource's files are read as one table, as frictionless reads them.
         raw = resource_parts.read_text(resource, base, dialect, list(types), read_text_columns)
+        if columns is not None:
+            # Every column is parsed (a row with a cell too many is no CSV table, whatever
+            # the columns read), then the rest let go at once.
+            raw = raw.select(_kept(raw.columns, columns))
         text = raw.with_columns(missing_to_null(schema, raw.columns))
     except (SchemaCompileError, UnreadablePart) as exc:
         raise TableUnavailable(str(exc), "schema-error") from exc

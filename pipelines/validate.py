@@ -6,6 +6,7 @@ import re
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from kzdata.pipelines import remote, safe_zip, table_gate
 from kzdata.pipelines.descriptor_limits import DEFAULT_LIMITS, Limits
@@ -35,6 +36,14 @@ LAYERS: dict[str, Layer] = {
     "great_expectations": great_expectations_layer.check,
     "provenance": provenance_layer.check,
     "integrity": integrity_layer.check,
+}
+# What the layers that read the tables' cells read of them (resource -> columns), so that the
+# tables are read with those columns only and let go when no later layer reads them.
+Reads = Callable[[Target], dict[str, Any]]
+READS: dict[str, Reads] = {
+    "pandera": pandera_layer.reads,
+    "great_expectations": great_expectations_layer.reads,
+    "provenance": provenance_layer.reads,
 }
 
 
@@ -132,7 +141,7 @@ def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLim
     gate = _run_gate(opened, raw, report.limit)
     opened.withheld, opened.withheld_paths = gate.withheld, gate.paths
     narrowed = table_gate.without(opened, gate.withheld)
-    items: list[LayerItem] = []
+    items: list[LayerItem] = _plan(narrowed, [name for name in selected if name in READS])
     if FRICTIONLESS not in selected:
         # Why a table was read by no layer is said whatever --layer says, as a refused
         # descriptor is: a table withheld from the selected layers must not pass unseen.
@@ -145,12 +154,31 @@ def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLim
             items += gate.items
         seen = opened if name == FRICTIONLESS else narrowed
         items += _run(name, LAYERS[name], seen, report.limit)
+        if name in READS and narrowed.tables is not None:
+            narrowed.tables.done()
         items += gate.not_checked(name)
     # Gathered first, so that two layers' findings of one cause are said once.
     report.add(fold(items))
 
 
 FRICTIONLESS = "frictionless"
+
+
+def _plan(target: Target, readers: list[str]) -> list[LayerItem]:
+    """Tell the shared tables what the layers `readers` will read; a crash in saying so is
+    that layer's internal error (exit 3), and the tables are then read whole."""
+    if not readers:
+        return []
+    reads = []
+    for name in readers:
+        try:
+            reads.append(READS[name](target))
+        except Exception as exc:  # a bug in kzdata, reported as one
+            return [_crashed(name, exc)]
+    from kzdata.pipelines.package_tables import plan
+
+    plan(target, reads)
+    return []
 
 
 def _run_gate(opened: Target, raw: RawLimits, limit: int) -> table_gate.Gate:

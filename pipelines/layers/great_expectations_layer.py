@@ -22,6 +22,19 @@ if TYPE_CHECKING:
 LAYER = "great_expectations"
 
 
+def reads(target: Target) -> dict[str, set[str]]:
+    """The columns the suites' frames read of each table (a table whose rows are counted and
+    no more: none)."""
+    from kzdata.pipelines.expectation_frames import FRAMES
+    from kzdata.schemas.expectation_suites import row_counts
+
+    found: dict[str, set[str]] = {name: set() for name in row_counts()}
+    for spec in FRAMES.values():
+        for name, columns in [*spec.needs.items(), *spec.optional.items()]:
+            found.setdefault(name, set()).update(columns)
+    return found
+
+
 def check(target: Target, limit: int) -> list[LayerItem]:
     """Findings of every suite that applies to the package, at most `limit` per rule and
     resource (the rest counted); a NotChecked for every suite that does not apply."""
@@ -50,16 +63,20 @@ def check(target: Target, limit: int) -> list[LayerItem]:
             reason = f"{ROW_COUNT_RULE}: the package has no resource {name}"
             items.append(NotChecked(LAYER, reason, resource=name))
     runner: ExpectationRunner | None = None
-    for suite, spec in plans:
-        got = tables.resolve(spec.needs, spec.optional, KINDS)
-        if isinstance(got, str):
-            items.append(NotChecked(LAYER, f"{', '.join(suite.rules)}: {got}", suite.resource))
-            continue
-        frame = spec.build(got)
-        if runner is None:
-            from kzdata.pipelines.expectation_runner import ExpectationRunner
+    try:
+        for suite, spec in plans:
+            got = tables.resolve(spec.needs, spec.optional, KINDS)
+            if isinstance(got, str):
+                items.append(NotChecked(LAYER, f"{', '.join(suite.rules)}: {got}", suite.resource))
+                continue
+            frame = spec.build(got)
+            if runner is None:
+                from kzdata.pipelines.expectation_runner import ExpectationRunner
 
-            runner = ExpectationRunner()
-        outcomes = runner.run(suite, frame)
-        items += findings(suite, frame, outcomes, tables.path(suite.resource), limit)
+                runner = ExpectationRunner()
+            outcomes = runner.run(suite, frame)
+            items += findings(suite, frame, outcomes, tables.path(suite.resource), limit)
+    finally:
+        if runner is not None:
+            runner.close()
     return items

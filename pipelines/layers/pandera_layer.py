@@ -29,6 +29,27 @@ def check(target: Target, limit: int) -> list[LayerItem]:
         return _check(target, limit)
 
 
+def reads(target: Target) -> dict[str, set[str]]:
+    """The columns this layer reads of each table: those of the row rules that apply to it."""
+    from kzdata.pipelines.cell_types import SchemaCompileError, cell_type, table_fields
+    from kzdata.pipelines.row_rules import rules_for
+    from kzdata.pipelines.target import UnreadablePart
+
+    found: dict[str, set[str]] = {}
+    for resource in target.checked["resources"]:
+        if not (is_local_csv_table(resource) or resource_parts.is_multipart_csv(resource)):
+            continue
+        columns = found.setdefault(resource.get("name"), set())
+        try:
+            schema = descriptor_part(resource["schema"], target.basepath, "schema")
+            types = {f["name"]: cell_type(f).name for f in table_fields(schema)}
+        except (SchemaCompileError, UnreadablePart):
+            continue  # the table is not read: the layer says why
+        for rule in rules_for(types):
+            columns.update(rule.columns)
+    return found
+
+
 def _check(target: Target, limit: int) -> list[LayerItem]:
     # Imported here: the CLI must not pay for pandera and polars unless this layer runs.
     from pandera.config import ValidationDepth, config_context

@@ -67,6 +67,11 @@ class Statement:
         )
 
 
+def reads(target: Target) -> dict[str, tuple[str, ...]]:
+    """The columns this layer reads of each table."""
+    return NEEDED
+
+
 def check(target: Target, limit: int) -> list[LayerItem]:
     """Provenance findings, at most `limit` per rule and resource (the rest counted)."""
     from kzdata.pipelines.layers import provenance_documents

@@ -1,0 +1,61 @@
+"""The tables the layers share are read with the columns the layers to run read, and let go
+of what no later layer reads (kzdata.pipelines.package_tables.plan)."""
+
+from __future__ import annotations
+
+from kzdata.pipelines.layers import great_expectations_layer, pandera_layer, provenance_layer
+from kzdata.pipelines.package_tables import loaded, plan
+from kzdata.pipelines.target import open_target
+from kzdata.pipelines.typed_table import ROW, invalid_column
+
+
+def test_a_planned_table_holds_only_the_columns_read_and_is_narrowed_layer_by_layer(package):
+    target = open_target(package.folder)
+    tables = plan(target, [{"observations": {"value", "notes"}}, {"observations": {"value"}}])
+    observations = tables.get("observations")
+    assert observations.text.columns == ["value", "notes"]
+    assert observations.typed.columns == [ROW, "value", "notes", invalid_column("value")]
+    tables.done()
+    narrowed = tables.get("observations")
+    assert narrowed.text.columns == ["value"]
+    assert narrowed.typed.columns == [ROW, "value", invalid_column("value")]
+    assert narrowed.typed[ROW].to_list() == observations.typed[ROW].to_list()
+
+
+def test_a_table_no_later_layer_reads_is_let_go(package):
+    target = open_target(package.folder)
+    tables = plan(target, [{"sources": {"source_id"}}, {}])
+    first = tables.get("sources")
+    tables.done()
+    assert tables.get("sources") is not first  # read again, as asked for
+
+
+def test_a_table_whose_rows_only_are_counted_keeps_its_rows(package):
+    target = open_target(package.folder)
+    whole = loaded(open_target(package.folder)).get("events").text
+    counted = plan(target, [{"events": ()}]).get("events").text
+    assert counted.width == 1 and counted.height == whole.height
+
+
+def test_each_layer_reads_the_columns_of_its_rules(package):
+    target = open_target(package.folder)
+    pandera = pandera_layer.reads(target)
+    assert {"value", "lower_bound", "upper_bound", "precision"} <= pandera["observations"]
+    assert "notes" not in pandera["observations"]
+    expectations = great_expectations_layer.reads(target)
+    assert {"observation_id", "primary_citation_id"} <= expectations["observations"]
+    assert "notes" not in expectations["observations"] | expectations["citations"]
+    assert "quote" in provenance_layer.reads(target)["citations"]
+
+
+def test_a_crash_in_saying_what_a_layer_reads_is_that_layers_bug(package, monkeypatch):
+    from kzdata.pipelines import validate as validate_module
+
+    def crash(target):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(validate_module.READS, "great_expectations", crash)
+    report = validate_module.validate(package.folder)
+    assert [(f.layer, f.rule) for f in report.findings] == [
+        ("great_expectations", "internal-error")
+    ]
