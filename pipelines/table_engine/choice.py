@@ -3,6 +3,7 @@ one (`--engine auto|fast|frictionless`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 ENGINES = ("auto", "fast", "frictionless")
@@ -11,11 +12,15 @@ ENGINES = ("auto", "fast", "frictionless")
 FAST_ENGINE_MIN_BYTES = 256 * 1024
 
 
-def wants_fast(engine: str, path: Path, has_pattern: bool = False) -> bool:
+def wants_fast(
+    engine: str, path: Path, has_pattern: bool = False, referenced: Sequence[Path] = ()
+) -> bool:
     """Whether the vectorized engine should check the table at `path` under `engine`. Under
     `auto`, a table with a `pattern` constraint goes to the vectorized engine whatever its
     size: its regular expressions run in linear time, where Python's `re` (frictionless's)
-    can backtrack without end on a hostile pattern."""
+    can backtrack without end on a hostile pattern. The size counted is the table's file and
+    the `referenced` files of the tables its foreign keys read: frictionless reads those whole
+    for a foreign key, so a small table pointing at a large one costs what the large one does."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (engines: {', '.join(ENGINES)})")
     if engine != "auto":
@@ -23,6 +28,14 @@ def wants_fast(engine: str, path: Path, has_pattern: bool = False) -> bool:
     if has_pattern:
         return True
     try:
-        return path.stat().st_size >= FAST_ENGINE_MIN_BYTES
+        own = path.stat().st_size
     except OSError:
         return False  # frictionless says what is wrong with the file
+    return own + sum(_size(p) for p in referenced) >= FAST_ENGINE_MIN_BYTES
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

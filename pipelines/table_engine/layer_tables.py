@@ -45,7 +45,9 @@ class Tables:
         self._checked.add(resource.name)
         notes = self._skip_withheld_keys(resource)
         path = self._local_csv(resource)
-        if path is not None and wants_fast(self.engine, path, _has_pattern(resource)):
+        if path is not None and wants_fast(
+            self.engine, path, _has_pattern(resource), self._referenced_files(resource)
+        ):
             items = self._fast(resource, path, to_finding)
             if items is not None:
                 return notes + items
@@ -67,6 +69,16 @@ class Tables:
             )
             for fk in skipped
         ]
+
+    def _referenced_files(self, resource: Any) -> list[Path]:
+        """The files of the other tables this table's foreign keys read."""
+        names = {fk["reference"]["resource"] for fk in resource.schema.foreign_keys}
+        found = []
+        for name in sorted(names - {"", resource.name}):
+            if self.package.has_resource(name):
+                path = self._local_csv(self.package.get_resource(name))
+                found += [path] if path is not None else []
+        return found
 
     def _local_csv(self, resource: Any) -> Path | None:
         path = resource.path
