@@ -27,3 +27,16 @@ def test_explicit_engines_ignore_sizes(tmp_path) -> None:
     small.write_text("id\n1\n", encoding="utf-8")
     assert wants_fast("fast", small)
     assert not wants_fast("frictionless", small, referenced=[small])
+
+
+def test_cells_matched_ahead_match_as_cells_matched_one_by_one() -> None:
+    import polars as pl
+
+    from kzdata.pipelines.table_engine.patterns import cell_matcher, primed
+
+    pattern = "^[a-z]+(_[a-z]+)*$"
+    cells = ["abc", "ab_c", "abc\n", "Abc", "", "a__b", "x_y\n\n"]
+    one_by_one = [cell_matcher(pattern)(cell) for cell in cells]
+    assert one_by_one == [True, True, True, False, False, False, False]
+    with primed({pattern: pl.Series(cells)}):
+        assert [cell_matcher(pattern)(cell) for cell in cells] == one_by_one

@@ -70,15 +70,16 @@ class Tables:
             for fk in skipped
         ]
 
+    def _referenced_resources(self, resource: Any) -> list[Any]:
+        """The other tables this table's foreign keys read."""
+        names = {fk["reference"]["resource"] for fk in resource.schema.foreign_keys}
+        names -= {"", resource.name}
+        return [self.package.get_resource(n) for n in sorted(names) if self.package.has_resource(n)]
+
     def _referenced_files(self, resource: Any) -> list[Path]:
         """The files of the other tables this table's foreign keys read."""
-        names = {fk["reference"]["resource"] for fk in resource.schema.foreign_keys}
-        found = []
-        for name in sorted(names - {"", resource.name}):
-            if self.package.has_resource(name):
-                path = self._local_csv(self.package.get_resource(name))
-                found += [path] if path is not None else []
-        return found
+        paths = [self._local_csv(other) for other in self._referenced_resources(resource)]
+        return [path for path in paths if path is not None]
 
     def _local_csv(self, resource: Any) -> Path | None:
         path = resource.path
@@ -132,10 +133,20 @@ class Tables:
         return self._keys[name]
 
     def _frictionless(self, resource: Any, to_finding: Any) -> list[LayerItem]:
+        import polars as pl
+
         from kzdata.pipelines.linear_patterns import unchecked_patterns
+        from kzdata.pipelines.table_engine.patterns import primed
 
         # One past the limit: frictionless also stops when it finds exactly `limit`.
-        report = resource.validate(limit_errors=self.limit + 1)
+        # frictionless reads the tables this one's foreign keys point at, patterns matched too.
+        read = [resource, *self._referenced_resources(resource)]
+        cells: dict[str, Any] = {}
+        for each in read:
+            for pattern, found in _pattern_cells(each, self.base).items():
+                cells[pattern] = pl.concat([cells[pattern], found]) if pattern in cells else found
+        with primed(cells):
+            report = resource.validate(limit_errors=self.limit + 1)
         where = {"resource": resource.name, "path": resource.place}
         items = _not_checked(unchecked_patterns(resource), where)
         for task in report.tasks:
@@ -193,6 +204,44 @@ def _referenced_fields(package: Any) -> dict[str, set[str]]:
             if name not in ("", resource.name):
                 found.setdefault(name, set()).update(fk["reference"]["fields"])
     return found
+
+
+def _pattern_cells(resource: Any, base: Path) -> dict[str, Any]:
+    """The cells of each string field with a pattern, read by polars as well as it can (a file
+    it cannot read gives none): frictionless's reader then looks their matches up instead of
+    calling polars once a cell (kzdata.pipelines.table_engine.patterns.primed)."""
+    fields = [
+        (i, str(f.constraints["pattern"]))
+        for i, f in enumerate(getattr(resource.schema, "fields", None) or [])
+        if f.type == "string" and f.constraints.get("pattern") is not None
+    ]
+    paths = [resource.path, *(resource.extrapaths or [])]
+    if not fields or not all(isinstance(p, str) and (base / p).is_file() for p in paths):
+        return {}
+    import polars as pl
+    from frictionless.formats.csv.control import CsvControl
+
+    # Not dialect.get_control: it adds a control to the dialect frictionless then validates.
+    controls = [c for c in resource.dialect.controls if isinstance(c, CsvControl)]
+    control = controls[0] if controls else CsvControl()
+    found: dict[str, list[Any]] = {}
+    try:
+        for path in paths:
+            frame = pl.read_csv(
+                base / path,
+                has_header=False,
+                infer_schema=False,
+                separator=control.delimiter,
+                quote_char=control.quote_char,
+                encoding="utf8-lossy",
+                truncate_ragged_lines=True,
+            )
+            for i, pattern in fields:
+                if i < frame.width:
+                    found.setdefault(pattern, []).append(frame.to_series(i))
+    except Exception:  # only a cache: cells polars cannot read are matched one by one
+        return {}
+    return {pattern: pl.concat(series) for pattern, series in found.items()}
 
 
 def _has_pattern(resource: Any) -> bool:
