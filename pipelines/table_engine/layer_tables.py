@@ -72,9 +72,8 @@ class Tables:
 
     def _referenced_resources(self, resource: Any) -> list[Any]:
         """The other tables this table's foreign keys read."""
-        names = {fk["reference"]["resource"] for fk in resource.schema.foreign_keys}
-        names -= {"", resource.name}
-        return [self.package.get_resource(n) for n in sorted(names) if self.package.has_resource(n)]
+        names = sorted({fk["reference"]["resource"] for fk in _outward_keys(resource)})
+        return [self.package.get_resource(n) for n in names if self.package.has_resource(n)]
 
     def _referenced_files(self, resource: Any) -> list[Path]:
         """The files of the other tables this table's foreign keys read."""
@@ -97,9 +96,8 @@ class Tables:
 
         try:
             # The tables this one's foreign keys read, before this one is read.
-            for fk in resource.schema.foreign_keys:
-                if fk["reference"]["resource"] not in ("", resource.name):
-                    self._reference(fk["reference"]["resource"])
+            for fk in _outward_keys(resource):
+                self._reference(fk["reference"]["resource"])
             keys = self._referenced.get(resource.name, set())
             early = self._keys.get(resource.name)
             early = early if early is not None and early.compact else None
@@ -133,19 +131,13 @@ class Tables:
         return self._keys[name]
 
     def _frictionless(self, resource: Any, to_finding: Any) -> list[LayerItem]:
-        import polars as pl
-
         from kzdata.pipelines.linear_patterns import unchecked_patterns
         from kzdata.pipelines.table_engine.patterns import primed
 
-        # One past the limit: frictionless also stops when it finds exactly `limit`.
         # frictionless reads the tables this one's foreign keys point at, patterns matched too.
         read = [resource, *self._referenced_resources(resource)]
-        cells: dict[str, Any] = {}
-        for each in read:
-            for pattern, found in _pattern_cells(each, self.base).items():
-                cells[pattern] = pl.concat([cells[pattern], found]) if pattern in cells else found
-        with primed(cells):
+        with primed(_pattern_cells(read, self.base)):
+            # One past the limit: frictionless also stops when it finds exactly `limit`.
             report = resource.validate(limit_errors=self.limit + 1)
         where = {"resource": resource.name, "path": resource.place}
         items = _not_checked(unchecked_patterns(resource), where)
@@ -165,7 +157,7 @@ def _in_parts(resource: Any, base: Path, items: list[LayerItem]) -> list[LayerIt
         return items
     from kzdata.pipelines.resource_parts import parts
 
-    control = resource.dialect.get_control("csv")
+    control = _csv_control(resource)
     dialect = {
         "delimiter": control.delimiter,
         "quoteChar": control.quote_char,
@@ -194,22 +186,44 @@ def _not_checked(patterns: list[tuple[str, str]], where: dict[str, Any]) -> list
     ]
 
 
+def _outward_keys(resource: Any) -> list[dict[str, Any]]:
+    """The foreign keys of `resource` that read another table (not itself)."""
+    keys = getattr(getattr(resource, "schema", None), "foreign_keys", None) or []
+    return [fk for fk in keys if fk["reference"]["resource"] not in ("", resource.name)]
+
+
 def _referenced_fields(package: Any) -> dict[str, set[str]]:
     """The fields of each resource that other resources' foreign keys read."""
     found: dict[str, set[str]] = {}
     for resource in package.resources:
-        schema = getattr(resource, "schema", None)
-        for fk in getattr(schema, "foreign_keys", None) or []:
-            name = fk["reference"]["resource"]
-            if name not in ("", resource.name):
-                found.setdefault(name, set()).update(fk["reference"]["fields"])
+        for fk in _outward_keys(resource):
+            found.setdefault(fk["reference"]["resource"], set()).update(fk["reference"]["fields"])
     return found
 
 
-def _pattern_cells(resource: Any, base: Path) -> dict[str, Any]:
-    """The cells of each string field with a pattern, read by polars as well as it can (a file
-    it cannot read gives none): frictionless's reader then looks their matches up instead of
-    calling polars once a cell (kzdata.pipelines.table_engine.patterns.primed)."""
+def _csv_control(resource: Any) -> Any:
+    """The resource's CSV control, without adding one to its dialect (as `get_control` does,
+    which frictionless would then validate)."""
+    from frictionless.formats.csv.control import CsvControl
+
+    controls = [c for c in resource.dialect.controls if isinstance(c, CsvControl)]
+    return controls[0] if controls else CsvControl()
+
+
+def _pattern_cells(resources: list[Any], base: Path) -> dict[str, Any]:
+    """The cells of each string field with a pattern in `resources`, read by polars as well as
+    it can (a file it cannot read gives none): frictionless's reader then looks their matches
+    up instead of calling polars once a cell (kzdata.pipelines.table_engine.patterns.primed)."""
+    import polars as pl
+
+    found: dict[str, list[Any]] = {}
+    for resource in resources:
+        for pattern, cells in _resource_pattern_cells(resource, base):
+            found.setdefault(pattern, []).append(cells)
+    return {pattern: pl.concat(series) for pattern, series in found.items()}
+
+
+def _resource_pattern_cells(resource: Any, base: Path) -> list[tuple[str, Any]]:
     fields = [
         (i, str(f.constraints["pattern"]))
         for i, f in enumerate(getattr(resource.schema, "fields", None) or [])
@@ -217,14 +231,11 @@ def _pattern_cells(resource: Any, base: Path) -> dict[str, Any]:
     ]
     paths = [resource.path, *(resource.extrapaths or [])]
     if not fields or not all(isinstance(p, str) and (base / p).is_file() for p in paths):
-        return {}
+        return []
     import polars as pl
-    from frictionless.formats.csv.control import CsvControl
 
-    # Not dialect.get_control: it adds a control to the dialect frictionless then validates.
-    controls = [c for c in resource.dialect.controls if isinstance(c, CsvControl)]
-    control = controls[0] if controls else CsvControl()
-    found: dict[str, list[Any]] = {}
+    control = _csv_control(resource)
+    found: list[tuple[str, Any]] = []
     try:
         for path in paths:
             frame = pl.read_csv(
@@ -236,12 +247,10 @@ def _pattern_cells(resource: Any, base: Path) -> dict[str, Any]:
                 encoding="utf8-lossy",
                 truncate_ragged_lines=True,
             )
-            for i, pattern in fields:
-                if i < frame.width:
-                    found.setdefault(pattern, []).append(frame.to_series(i))
+            found += [(pattern, frame.to_series(i)) for i, pattern in fields if i < frame.width]
     except Exception:  # only a cache: cells polars cannot read are matched one by one
-        return {}
-    return {pattern: pl.concat(series) for pattern, series in found.items()}
+        return []
+    return found
 
 
 def _has_pattern(resource: Any) -> bool:
