@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
+
+# polars's allocator (jemalloc) keeps freed pages for ten seconds by default, so a table let
+# go after one layer still counts against the next layer's peak; returned at once, a
+# million-row validation peaks about 250 MB lower, for no measurable time. Set before polars
+# loads; a value the user set is kept.
+os.environ.setdefault(
+    "_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0"
+)
 
 import typer
 

@@ -9,11 +9,12 @@ would otherwise stay in memory to the end."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import polars as pl
 
+from kzdata.pipelines import typed_table
 from kzdata.pipelines.target import Target, is_local_csv_table
 from kzdata.pipelines.typed_table import (
     ROW,
@@ -75,6 +76,32 @@ class PackageTables:
             raise got
         return got
 
+    def take(
+        self,
+        name: str,
+        fields: Sequence[str],
+        frames: Callable[[list[str]], tuple[pl.DataFrame, pl.DataFrame] | None],
+    ) -> None:
+        """Keep the table `name` as the frictionless layer's engine read it, when a layer to run
+        reads it and it is not read yet: `fields` are the table's fields (its header reads
+        them, in order), `frames(columns)` gives its (text, typed) frames of `columns`, or
+        None (engine.Evaluated.handed_over). So it is not read a second time."""
+        resource = self._resources.get(name)
+        if resource is None or not is_local_csv_table(resource):
+            return
+        index = next(i for i, r in enumerate(self._all) if r is resource)
+        if index in self._loaded or (self._reads is not None and not self._read_later(resource)):
+            return
+        wanted = self._wanted(resource)
+        columns = [f for f in fields if wanted is None or f in wanted] or list(fields[:1])
+        handed = frames(columns)
+        if handed is None:
+            return
+        try:
+            self._loaded[index] = typed_table.loaded_table(resource, self._base, *handed)
+        except TableUnavailable:
+            return  # read as usual, to say why
+
     def done(self) -> None:
         """The first of the planned layers has run: each table read keeps only the columns the
         layers still to run read, and one that none of them reads is let go (read again if
@@ -126,7 +153,12 @@ class PackageTables:
     def table(self, name: str) -> pl.DataFrame | str:
         """The typed table, or why there is none to read."""
         got = self.get(name)
-        return got if isinstance(got, str) else got.typed
+        if isinstance(got, str):
+            return got
+        try:
+            return got.typed
+        except TableUnavailable as exc:
+            return f"resource {name} cannot be read: {_why(exc)}"
 
     def resolve(
         self,

@@ -3,10 +3,11 @@ DataFrameSchema per resource.
 
 What a Table Schema says (types, constraints, keys, header) is checked once, by the
 frictionless layer; this schema holds only the cross-column rules whose columns the Table
-Schema has (any package's, not only ours). It validates raw CSV text: every column a string,
-missing values already null (`missing_to_null`). Each rule reads cells through their fields'
-types and skips a row where one of its cells is not of its type (that cell is the frictionless
-layer's finding), so a bad cell is never reported twice, and never an exception.
+Schema has (any package's, not only ours). It validates a table's text (every column a string,
+missing values null) beside its typed values (`frame_of`), read as frictionless reads the
+cells. Each rule reads the typed values and skips a row where one of its cells is not of its
+type (that cell is the frictionless layer's finding), so a bad cell is never reported twice,
+and never an exception.
 
 Checks are named after the rule. Each carries a description (what a failing row breaks) and,
 in its statistics, the columns a finding should quote.
@@ -29,8 +30,9 @@ from kzdata.pipelines.cell_types import (
     table_fields,
 )
 from kzdata.pipelines.row_rules import CrossColumnRule, rules_for
+from kzdata.pipelines.typed_table import LoadedTable, invalid_column
 
-__all__ = ["SchemaCompileError", "compile_schema", "missing_to_null"]
+__all__ = ["SchemaCompileError", "compile_schema", "frame_of", "missing_to_null"]
 
 
 def compile_schema(table_schema: Mapping[str, Any]) -> pa.DataFrameSchema:
@@ -71,15 +73,36 @@ def _check(
     )
 
 
+def typed_column(name: str) -> str:
+    """The column of the frame validated (`frame_of`) that holds field `name`'s typed values."""
+    return _TYPED + name
+
+
+_TYPED = "__typed__"
+
+
+def frame_of(table: LoadedTable, columns: Sequence[str]) -> pl.DataFrame:
+    """The frame a compiled schema validates: the table's text (findings quote it) beside the
+    typed values and invalid marks of `columns`, read as frictionless reads them
+    (LoadedTable.typed). Raises TableUnavailable."""
+    typed = table.typed
+    read = [c for c in columns if c in typed.columns]
+    marks = [invalid_column(c) for c in read if invalid_column(c) in typed.columns]
+    return pl.concat(
+        [table.text, typed.select(*(pl.col(c).alias(typed_column(c)) for c in read), *marks)],
+        how="horizontal",
+    )
+
+
 def _typed(types: Mapping[str, CellType]) -> Callable[[str], pl.Expr]:
-    return lambda name: types[name].parse(pl.col(name))
+    return lambda name: pl.col(typed_column(name))
 
 
 def _invalid(types: Mapping[str, CellType], name: str) -> pl.Expr:
     """True where a cell is filled but not of its type (the type check reports it)."""
     if not types[name].checked:
         return pl.lit(False)
-    return pl.col(name).is_not_null() & types[name].parse(pl.col(name)).is_null()
+    return pl.col(invalid_column(name))
 
 
 def _rule_check(rule: CrossColumnRule, types: Mapping[str, CellType]) -> pa.Check:

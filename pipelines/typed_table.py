@@ -1,10 +1,13 @@
 """Read a resource's CSV once, as text and as typed columns, for every layer after the table
-checks (pandera, great_expectations, provenance).
+checks (pandera, great_expectations, provenance); a table the frictionless layer's engine read
+whole is handed over as it read it (`loaded_table`), not read again.
 
-Cells read through their fields' types (kzdata.pipelines.cell_types). A cell that is not of its
-type reads as null and is marked in a column of its own (`invalid_column(name)`), so a rule can
-skip the rows it cannot read: the type finding is the frictionless layer's, and no bad cell
-stops a rule. Every row keeps its frictionless number in `ROW`.
+Cells read as frictionless reads them, by the engine's own cell reader
+(kzdata.pipelines.table_engine.typed_cells), so a later rule reads " 1" as the integer the
+frictionless layer accepted. A cell that is not of its type reads as null and is marked in a
+column of its own (`invalid_column(name)`), so a rule can skip the rows it cannot read: the
+type finding is the frictionless layer's, and no bad cell stops a rule. Every row keeps its
+frictionless number in `ROW`.
 """
 
 from __future__ import annotations
@@ -26,10 +29,9 @@ from kzdata.pipelines.cell_types import (
     table_fields,
 )
 from kzdata.pipelines.csv_frame import UnreadableCsv, read_text_columns
+from kzdata.pipelines.table_engine.tokens import ROW  # the frictionless row number, in every frame
 from kzdata.pipelines.target import UnreadablePart, descriptor_part
 
-# The row's number as frictionless numbers rows (the header is row 1), in every frame.
-ROW = "__row"
 _INVALID = "__invalid__"
 # The rule a table that is no readable CSV is reported under, by the layers that read it.
 CSV_UNREADABLE = "csv-unreadable"
@@ -59,23 +61,28 @@ class LoadedTable:
 
     @cached_property
     def typed(self) -> pl.DataFrame:
+        """Raises TableUnavailable (a Table Schema frictionless cannot read)."""
+        from kzdata.pipelines.table_engine.typed_cells import UnreadableSchema, typed_columns
+
         first, text, types = self.first_row, self.text, self.types
         present = [name for name in types if name in text.columns]
         checked = [name for name in present if types[name].checked]
-        # Parsed once into a column each, then marked where a filled cell did not parse.
-        typed = text.lazy().select(
-            pl.int_range(first, pl.len() + first).alias(ROW),
-            *(pl.col(name) for name in present if name not in checked),
-            *(types[name].parse(pl.col(name)).alias(name) for name in checked),
-            *(pl.col(name).alias(invalid_column(name)) for name in checked),
-        )
-        typed = typed.with_columns(
-            (pl.col(invalid_column(name)).is_not_null() & pl.col(name).is_null()).alias(
-                invalid_column(name)
-            )
-            for name in checked
-        ).select(ROW, *present, *(invalid_column(name) for name in checked))
-        return typed.collect()
+        try:
+            # Read as frictionless reads the cells: the engine's own cell reader.
+            values, invalid = typed_columns(text, self.schema, checked)
+        except UnreadableSchema as exc:
+            raise TableUnavailable(str(exc), "schema-error") from exc
+        return pl.concat(
+            [
+                text.select(
+                    pl.int_range(first, pl.len() + first).alias(ROW),
+                    *(n for n in present if n not in checked),
+                ),
+                values,
+                invalid.select(pl.all().name.map(invalid_column)),
+            ],
+            how="horizontal",
+        ).select(ROW, *present, *(invalid_column(n) for n in checked))
 
     def narrowed(self, columns: Collection[str]) -> LoadedTable:
         """The table with only `columns` (those it has; its first column when it has none of
@@ -100,15 +107,52 @@ def invalid_column(name: str) -> str:
     return _INVALID + name
 
 
+def loaded_table(
+    resource: Mapping[str, Any], base: Path, text: pl.DataFrame, typed: pl.DataFrame
+) -> LoadedTable:
+    """The resource as the frictionless layer's engine read it (engine.Evaluated.handed_over):
+    its `typed` values are frictionless's, its invalid marks kept for the fields whose type
+    is checked here. Raises TableUnavailable."""
+    schema, _, types = _declared(resource, base)
+    marks = [invalid_column(c) for c in text.columns if c in types and types[c].checked]
+    table = LoadedTable(schema, text, types, 2)
+    table.__dict__["typed"] = typed.select(ROW, *text.columns, *marks)
+    return table
+
+
+def text_table(schema: Mapping[str, Any], text: pl.DataFrame) -> LoadedTable:
+    """A table of Table Schema `schema` whose cells are `text` (strings, missing values null,
+    a header row above them). Raises TableUnavailable."""
+    return LoadedTable(schema, text, _types(schema), 2)
+
+
+def _types(schema: Mapping[str, Any]) -> dict[str, CellType]:
+    """The cell type of each field of a Table Schema. Raises TableUnavailable."""
+    try:
+        return {field["name"]: cell_type(field) for field in table_fields(schema)}
+    except SchemaCompileError as exc:
+        raise TableUnavailable(str(exc), "schema-error") from exc
+
+
+def _declared(
+    resource: Mapping[str, Any], base: Path
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, CellType]]:
+    """The resource's Table Schema, dialect and cell types. Raises TableUnavailable."""
+    try:
+        schema = descriptor_part(resource["schema"], base, "schema")
+        dialect = descriptor_part(resource.get("dialect", {}), base, "dialect")
+    except UnreadablePart as exc:
+        raise TableUnavailable(str(exc), "schema-error") from exc
+    return schema, dialect, _types(schema)
+
+
 def read_table(
     resource: Mapping[str, Any], base: Path, columns: Collection[str] | None = None
 ) -> LoadedTable:
     """The resource's rows as text and typed, with only `columns` (those it has) when given.
     Raises TableUnavailable."""
+    schema, dialect, types = _declared(resource, base)
     try:
-        schema = descriptor_part(resource["schema"], base, "schema")
-        dialect = descriptor_part(resource.get("dialect", {}), base, "dialect")
-        types = {field["name"]: cell_type(field) for field in table_fields(schema)}
         # A multipart resource's files are read as one table, as frictionless reads them.
         raw = resource_parts.read_text(resource, base, dialect, list(types), read_text_columns)
         if columns is not None:

@@ -142,6 +142,8 @@ def _run_layers(report: Report, opened: Target, selected: list[str], raw: RawLim
     opened.withheld, opened.withheld_paths = gate.withheld, gate.paths
     narrowed = table_gate.without(opened, gate.withheld)
     items: list[LayerItem] = _plan(narrowed, [name for name in selected if name in READS])
+    # The frictionless layer hands the tables its engine read to the layers after it.
+    opened.tables = narrowed.tables
     if FRICTIONLESS not in selected:
         # Why a table was read by no layer is said whatever --layer says, as a refused
         # descriptor is: a table withheld from the selected layers must not pass unseen.

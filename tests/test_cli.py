@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from importlib.metadata import version
+
+import pytest
 
 from kzdata.cli.main import app
 
@@ -69,3 +74,26 @@ def test_every_expected_error_carries_an_exit_code_of_the_one_tree() -> None:
     assert {c.exit_code for c in raised} == {errors.ExitCode.FINDINGS, errors.ExitCode.CANNOT_RUN}
     assert errors.UnsafeArchive.exit_code == errors.UnsafeRemote.exit_code == 1
     assert errors.CannotRun.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"), [(None, "dirty_decay_ms:0"), ("narenas:2", "narenas:2")]
+)
+def test_the_command_returns_freed_memory_at_once_unless_told_otherwise(given, kept) -> None:
+    # polars's allocator reads this when polars loads: the command sets it before, keeping
+    # what the user set.
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if given is not None:
+        env["_RJEM_MALLOC_CONF"] = given
+    code = "import os, kzdata.cli.main; print(os.environ['_RJEM_MALLOC_CONF'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert kept in out.stdout
+    assert (
+        "polars"
+        not in subprocess.run(
+            [sys.executable, "-c", "import sys, kzdata.cli.main; print(sorted(sys.modules))"],
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )

@@ -9,9 +9,10 @@ import polars as pl
 import pytest
 from pandera.errors import SchemaErrors
 
-from kzdata.pipelines.pandera_compiler import compile_schema
+from kzdata.pipelines.pandera_compiler import compile_schema, frame_of
 from kzdata.pipelines.partial_dates import earliest_day, latest_day
 from kzdata.pipelines.row_rules import rules_for
+from kzdata.pipelines.typed_table import text_table
 
 BOUNDS_FIELDS = [
     {"name": "value", "type": "integer"},
@@ -27,8 +28,9 @@ def rule_failures(fields: list[dict], rows: list[tuple]) -> set[tuple[str, str, 
     names = [f["name"] for f in fields]
     frame = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
     rules = {rule.name for rule in rules_for({f["name"]: f.get("type", "string") for f in fields})}
+    table = text_table({"fields": fields}, frame)
     try:
-        compile_schema({"fields": fields}).validate(frame, lazy=True)
+        compile_schema({"fields": fields}).validate(frame_of(table, names), lazy=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases.select("check", "column", "index").iter_rows()
         return {case for case in cases if case[0] in rules}

@@ -47,7 +47,9 @@ def check(target: Target, limit: int) -> list[LayerItem]:
                 return profile + [
                     _finding(e, path=target.descriptor_path.name) for e in exc.to_errors()
                 ]
-            tables = Tables(package, target.basepath, target.engine, limit, target.withheld)
+            tables = Tables(
+                package, target.basepath, target.engine, limit, target.withheld, target.tables
+            )
             findings: list[LayerItem] = list(profile)
             for resource in package.resources:
                 findings += tables.check(resource, _finding)

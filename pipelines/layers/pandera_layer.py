@@ -85,7 +85,7 @@ def _check_resource(
 ) -> list[LayerItem]:
     from pandera.errors import SchemaErrors
 
-    from kzdata.pipelines.pandera_compiler import SchemaCompileError, compile_schema
+    from kzdata.pipelines.pandera_compiler import SchemaCompileError, compile_schema, frame_of
     from kzdata.pipelines.typed_table import TableUnavailable
 
     paths = resource_parts.paths_of(resource) or [resource["path"]]
@@ -93,6 +93,7 @@ def _check_resource(
     try:
         table = tables.load(index)
         schema = compile_schema(table.schema)
+        frame = frame_of(table, table.text.columns)
     except TableUnavailable as exc:
         message = str(exc)
         if exc.rule == "schema-error":
@@ -102,7 +103,7 @@ def _check_resource(
         message = f"the resource's Table Schema or dialect cannot be used: {exc}"
         return [Finding(LAYER, "schema-error", message, **where)]
     try:
-        schema.validate(table.text, lazy=True)
+        schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
         found = _findings(exc, schema, table.text, table.first_row == 2, where, limit)
         dialect = descriptor_part(resource.get("dialect", {}), base, "dialect")

@@ -37,6 +37,11 @@ _DTYPES = {
 }
 
 
+def typed_natively(fl_field: Any) -> bool:
+    """Whether a field's values are held in a polars type of their own (else as text)."""
+    return fl_field.type in _DTYPES
+
+
 @dataclass
 class FieldColumns:
     """Where field `number` (1-based) keeps its results in the evaluated frame: `value`,

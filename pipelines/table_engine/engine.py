@@ -13,8 +13,9 @@ from typing import Any
 import polars as pl
 
 from kzdata.pipelines.table_engine import rows as row_checks
-from kzdata.pipelines.table_engine.cells import FieldColumns, evaluate
+from kzdata.pipelines.table_engine.cells import FieldColumns, evaluate, typed_natively
 from kzdata.pipelines.table_engine.tokens import ROW, Unsupported, read_tokens
+from kzdata.pipelines.typed_table import invalid_column
 
 # Where an error stands within its row, as frictionless emits them.
 EARLY, CELL, EXTRA, MISSING, BLANK, KEYS = range(6)
@@ -37,6 +38,26 @@ class Evaluated:
         """The table's typed values, one column per field named as the field, as frictionless
         reads them (null where a cell is missing or fails its type)."""
         return self.frame.select(c.value_expr().alias(c.name) for c in self.columns)
+
+    def handed_over(self, names: list[str]) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+        """Fields `names` for the layers that read the table after its checks, so that it is
+        not read again: (text, typed). Text: each cell as written, null where missing (as
+        typed_table reads it); typed: ROW, each field's value as frictionless reads it and
+        its invalid mark (filled but not of its type). The text shares the frame's memory.
+        None when a field is of a type this engine holds as text (a year, a datetime)."""
+        by_name = {c.name: c for c in self.columns}
+        picked = [by_name[n] for n in names]
+        if any(not typed_natively(c.frictionless_field) for c in picked):
+            return None
+        text = self.frame.select(
+            pl.when(~pl.col(c.missing)).then(pl.col(c.raw)).alias(c.name) for c in picked
+        )
+        typed = self.frame.select(
+            ROW,
+            *(c.value_expr().alias(c.name) for c in picked),
+            *(pl.col(c.type).alias(invalid_column(c.name)) for c in picked),
+        )
+        return text, typed
 
     def keys_only(self, names: set[str]) -> Evaluated:
         """The table with only the row numbers and the values of fields `names` (what other

@@ -27,8 +27,12 @@ class Tables:
         engine: str,
         limit: int,
         withheld: dict[str, str] | None = None,
+        shared: Any = None,
     ) -> None:
         self.package = package
+        # The tables the later layers read (package_tables.PackageTables): a table this
+        # engine read whole is handed to them, not read again.
+        self.shared = shared
         self.base = base
         self.engine = engine
         self.limit = limit
@@ -104,6 +108,8 @@ class Tables:
             table, result = check_resource(resource, path, self.limit, self._reference, early, keys)
         except (Unsupported, FrictionlessException, OSError):
             return None
+        if self.shared is not None and not (table.compact or table.extra or table.header_errors):
+            self.shared.take(resource.name, [c.name for c in table.columns], table.handed_over)
         if keys:
             self._keys[resource.name] = table.keys_only(keys)
         where = {"resource": resource.name, "path": resource.path}
