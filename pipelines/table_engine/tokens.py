@@ -147,6 +147,10 @@ def _body(content: bytes) -> bytes:
 def _proved(body: bytes, delimiter: str) -> pl.DataFrame | None:
     """`body` (whole records) read by polars, or None unless Python's csv module is proved to
     read it alike."""
+    if not body.endswith(b"\n"):
+        # polars cuts an unterminated last row wider than the first to its width (it refuses
+        # any other); Python's csv module reads the file alike with a line feed added.
+        body += b"\n"
     try:
         frame = pl.read_csv(
             body,
@@ -271,10 +275,9 @@ def _read_alike(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
     # Without quotes every delimiter parts cells and every newline ends a row. polars refuses
     # a row wider than the first and reads a shorter (or blank) one with empty cells: with as
     # many delimiters and newlines as full rows have, every row is full.
-    rows = frame.height - (0 if body.endswith(b"\n") else 1)
     return (
         body.count(delimiter.encode("utf-8")) == frame.height * (frame.width - 1)
-        and body.count(b"\n") == rows
+        and body.count(b"\n") == frame.height
     )
 
 
