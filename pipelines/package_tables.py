@@ -56,10 +56,11 @@ class PackageTables:
         # Schema and dialect files come read in, as they were checked when the target opened.
         self._all: list[Any] = list(target.checked["resources"])
         self._resources: dict[str, dict[str, Any]] = {}
-        for resource in self._all:
+        self._index: dict[str, int] = {}  # a name's place in the descriptor
+        for index, resource in enumerate(self._all):
             name = resource.get("name") if isinstance(resource, dict) else None
-            if isinstance(name, str):
-                self._resources.setdefault(name, resource)
+            if isinstance(name, str) and name not in self._resources:
+                self._resources[name], self._index[name] = resource, index
         self._loaded: dict[int, LoadedTable | TableUnavailable] = {}
 
     def load(self, index: int) -> LoadedTable:
@@ -89,7 +90,7 @@ class PackageTables:
         resource = self._resources.get(name)
         if resource is None or not is_local_csv_table(resource):
             return
-        index = next(i for i, r in enumerate(self._all) if r is resource)
+        index = self._index[name]
         if index in self._loaded or (self._reads is not None and not self._read_later(resource)):
             return
         wanted = self._wanted(resource)
@@ -146,7 +147,7 @@ class PackageTables:
         if not is_local_csv_table(resource):
             return f"resource {name} is not a local CSV table with a Table Schema"
         try:
-            return self.load(next(i for i, r in enumerate(self._all) if r is resource))
+            return self.load(self._index[name])
         except TableUnavailable as exc:
             return f"resource {name} cannot be read: {_why(exc)}"
 

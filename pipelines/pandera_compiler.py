@@ -15,7 +15,7 @@ in its statistics, the columns a finding should quote.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandera.polars as pa
@@ -94,10 +94,6 @@ def frame_of(table: LoadedTable, columns: Sequence[str]) -> pl.DataFrame:
     )
 
 
-def _typed(types: Mapping[str, CellType]) -> Callable[[str], pl.Expr]:
-    return lambda name: pl.col(typed_column(name))
-
-
 def _invalid(types: Mapping[str, CellType], name: str) -> pl.Expr:
     """True where a cell is filled but not of its type (the type check reports it)."""
     if not types[name].checked:
@@ -110,7 +106,7 @@ def _rule_check(rule: CrossColumnRule, types: Mapping[str, CellType]) -> pa.Chec
     return _check(
         rule.name,
         rule.description,
-        skipped | rule.passes(_typed(types)),
+        skipped | rule.passes(lambda name: pl.col(typed_column(name))),
         rule.columns,
         rule.columns,
     )
