@@ -110,8 +110,7 @@ def evaluate_resource(resource: Any, path: Path, keys: set[str] = frozenset()) -
     schema = resource.schema
     if schema is None or not schema.fields:
         raise Unsupported("no Table Schema fields")
-    descriptor = schema.to_descriptor()
-    if descriptor.get("fieldsMatch", "exact") != "exact" or resource.rows or resource.fields:
+    if schema.fields_match != "exact" or resource.rows or resource.fields:
         raise Unsupported("fieldsMatch, rows or fields declared")
     names = [f.name for f in schema.fields]
     content = path.read_bytes()
@@ -257,6 +256,8 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
         *(pl.col(c.raw).is_null() for c in columns),
     ]
     frame = frame.filter(pl.any_horizontal(flagged))
+    if frame.height == 0:
+        return _extra_cells(table, frame)
     failing = [pl.when(pl.col(f"__fails{i}")).then(pl.lit(i)) for i in range(len(steps))]
     frame = frame.with_columns(
         *(_expr(s.detail).alias(f"__detail{i}") for i, s in enumerate(steps)),
@@ -269,16 +270,16 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
     not_blank = ~pl.col("__blank")
     parts: list[pl.DataFrame] = []
     # Which kinds of error each column holds at all: a wide table has errors in few columns.
+    # Read in one pass (numpy, null counts), not one polars expression per column.
     marks = [
         "__blank",
         *(f"__fails{i}" for i in range(len(steps))),
         *(c.type for c in columns),
         *(c.constraint(name) for c in columns for name in c.constraints),
     ]
-    held = frame.select(
-        *(pl.col(m).any().alias(m) for m in marks),
-        *(pl.col(c.raw).is_null().any().alias(c.raw) for c in columns),
-    ).row(0, named=True)
+    held = dict(zip(marks, frame.select(marks).to_numpy().any(axis=0).tolist(), strict=True))
+    raws = [c.raw for c in columns]
+    held.update(zip(raws, (n > 0 for n in frame.select(raws).null_count().row(0)), strict=True))
 
     def add(condition, rank, order, sub, code, number=0, detail=None, mark="") -> None:
         if not held[mark]:
@@ -297,6 +298,8 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
 
     add(pl.col("__blank"), BLANK, 0, 0, "blank-row", mark="__blank")
     for c in columns:
+        if not (held[c.type] or held[c.raw] or any(held[c.constraint(n)] for n in c.constraints)):
+            continue
         if c.name in accessed:
             step, position = accessed[c.name]
             early = pl.col("__trigger") >= step
