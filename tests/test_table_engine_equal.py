@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kzdata.pipelines.layers import frictionless_layer
+from kzdata.pipelines.table_engine import cells as cells_module
 from kzdata.pipelines.table_engine import tokens
 from kzdata.pipelines.table_engine.layer_tables import Tables
 from kzdata.pipelines.target import open_target
@@ -98,7 +99,9 @@ labels = st.one_of(
 )
 
 
-def write_package(folder: Path, header: list[str], body: list[list[str]], hash_ok: bool) -> None:
+def write_package(
+    folder: Path, header: list[str], body: list[list[str]], hash_ok: bool, schema: dict = SCHEMA
+) -> None:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([header, *body])
     content = out.getvalue().encode("utf-8")
@@ -112,7 +115,7 @@ def write_package(folder: Path, header: list[str], body: list[list[str]], hash_o
             {
                 "name": "t",
                 "path": "t.csv",
-                "schema": SCHEMA,
+                "schema": schema,
                 "hash": f"sha256:{digest}",
                 "bytes": len(content),
             },
@@ -150,6 +153,50 @@ def test_both_engines_report_the_same(tmp_path_factory, header, body, hash_ok) -
     # Not a comparison of frictionless with itself: the fast engine read the table, unless
     # frictionless would guess a header row other than the first (it then checks the table).
     assert "t" not in handed_over or guessed_header_row([header, *body]) != 1
+
+
+# Fields of a kind in twos, their limits apart: a short table reads each two stacked, as one
+# column, each field's limits and lenient readings its own.
+ALIKE = [
+    {"name": "a", "type": "integer", "constraints": {"minimum": 0, "maximum": 10}},
+    {"name": "b", "type": "integer", "constraints": {"minimum": 5, "maximum": 1000}},
+    {"name": "c", "type": "number", "constraints": {"minimum": 0.5}},
+    {"name": "d", "type": "number", "constraints": {"minimum": 1}},
+    {"name": "e", "type": "date", "constraints": {"minimum": "2025-01-05"}},
+    {"name": "f", "type": "date", "constraints": {"minimum": "2025-02-01"}},
+    {"name": "g", "type": "boolean"},
+    {"name": "h", "type": "boolean"},
+    {"name": "i", "type": "string", "constraints": {"enum": ["exact", "a1"], "maxLength": 5}},
+    {"name": "j", "type": "string", "constraints": {"enum": ["exact", "a1"], "maxLength": 5}},
+    {"name": "k", "type": "integer", "constraints": {"enum": [1, 7], "required": True}},
+    {"name": "l", "type": "integer", "constraints": {"enum": [1, 7], "required": True}},
+]
+alike_rows = st.lists(
+    st.one_of(*[st.lists(cells, min_size=len(ALIKE), max_size=len(ALIKE))] * 3, ragged),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=alike_rows)
+def test_fields_read_stacked_report_what_frictionless_reports(tmp_path_factory, body) -> None:
+    folder = tmp_path_factory.mktemp("pkg")
+    write_package(folder, [f["name"] for f in ALIKE], body, True, {"fields": ALIKE})
+    stacked: list[int] = []
+    original = cells_module._stacked
+
+    def recording(frame, group):
+        stacked.append(len(group))
+        return original(frame, group)
+
+    with mock.patch.object(cells_module, "_stacked", recording):
+        fast = findings(folder, "fast")
+    assert fast == findings(folder, "frictionless")
+    header = [f["name"] for f in ALIKE]
+    assert stacked == [2] * (len(ALIKE) // 2) or guessed_header_row([header, *body]) != 1
 
 
 def guessed_header_row(records: list[list[str]]) -> int:
