@@ -13,6 +13,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -221,13 +222,29 @@ class _Plan:
         }
         self.fast = f"__fast{columns.number}"
         self.typed = f"__typed{columns.number}"
-        raw = pl.col(columns.raw)
-        self.missing = raw.is_null() | raw.is_in(_missing_values(fl_field))
-        self.fast_expr, self.typed_expr = _fast_domain(fl_field, raw, self.bounds)
         # A string field of the default format reads every cell: nothing is read slowly.
         self.may_be_slow = not (fl_field.type == "string" and fl_field.format == "default")
         self.slow: dict[str, tuple[bool, Any, set[str]]] = {}
         self.slow_columns: dict[str, str] | None = None
+
+    # Built when first read: a field evaluated in a stack never builds its own.
+    @cached_property
+    def missing(self) -> pl.Expr:
+        raw = pl.col(self.columns.raw)
+        return raw.is_null() | raw.is_in(_missing_values(self.columns.frictionless_field))
+
+    @cached_property
+    def _domain(self) -> tuple[pl.Expr, pl.Expr]:
+        raw = pl.col(self.columns.raw)
+        return _fast_domain(self.columns.frictionless_field, raw, self.bounds)
+
+    @property
+    def fast_expr(self) -> pl.Expr:
+        return self._domain[0]
+
+    @property
+    def typed_expr(self) -> pl.Expr:
+        return self._domain[1]
 
     def limit_column(self, name: str) -> str:
         return f"__limit:{name}"
