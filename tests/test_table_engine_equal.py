@@ -378,3 +378,41 @@ def test_an_unterminated_wide_last_row_is_not_taken_from_polars(body) -> None:
     frame = tokens._proved(body, ",")
     records = list(csv.reader(io.StringIO(body.decode(), newline="")))
     assert frame is None or [list(r) for r in frame.rows()] == records
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.lists(row, min_size=1, max_size=30),
+    odd=st.lists(st.tuples(st.integers(0, 30), st.sampled_from([*ODD_LINES, "a\rb"])), max_size=2),
+    terminator=st.sampled_from(["\n", "\r\n"]),
+    bom=st.booleans(),
+    unterminated=st.booleans(),
+    piece=st.sampled_from([1, 2, 7, 64]),
+)
+def test_a_file_polars_reads_from_disk_holds_the_cells_pythons_csv_module_reads(
+    tmp_path_factory, body, odd, terminator, bom, unterminated, piece
+) -> None:
+    # The proof reads the file in pieces (here a few bytes, so that line endings and quotes
+    # fall across them); whatever it accepts must be what Python's csv module reads.
+    out = io.StringIO()
+    csv.writer(out, lineterminator=terminator).writerows([[f["name"] for f in FIELDS], *body])
+    lines = out.getvalue().split(terminator)
+    for at, line in sorted(odd, reverse=True):
+        lines.insert(min(at + 1, len(lines) - 1), line)
+    text = terminator.join(lines)
+    if unterminated:
+        text = text.removesuffix(terminator)
+    path = tmp_path_factory.mktemp("file") / "t.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    with mock.patch.object(tokens, "_READ_BYTES", piece):
+        read = tokens._polars(path, csv.excel(), len(FIELDS))
+    python = tokens._python(text, csv.excel(), len(FIELDS))
+    if read is None:
+        # Only a file written otherwise than Python's csv writer writes it is refused.
+        assert odd or unterminated
+        return
+    assert read.labels == python.labels
+    assert read.frame.to_dicts() == python.frame.to_dicts()
+    assert read.extra == python.extra

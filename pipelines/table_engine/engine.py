@@ -113,13 +113,11 @@ def evaluate_resource(resource: Any, path: Path, keys: set[str] = frozenset()) -
     if schema.fields_match != "exact" or resource.rows or resource.fields:
         raise Unsupported("fieldsMatch, rows or fields declared")
     names = [f.name for f in schema.fields]
-    content = path.read_bytes()
     # hashlib lets go of the GIL: the file is hashed while polars reads it.
     with ThreadPoolExecutor(1) as pool:
-        hashed = pool.submit(_file_errors, resource, content)
-        tokens = read_tokens(resource, content, len(names))
+        hashed = pool.submit(_file_errors, resource, path)
+        tokens = read_tokens(resource, path, len(names))
         file_errors = hashed.result()
-    del content  # its cells are in the frame now
     if not resource.dialect.has_defined("header") and _guessed_header_row(resource, tokens) != 1:
         raise Unsupported("frictionless guesses another header row")
     if len(tokens.labels) != len(names):
@@ -519,19 +517,23 @@ def _foreign_key_error(
     )
 
 
-def _file_errors(resource: Any, content: bytes) -> list[Any]:
+def _file_errors(resource: Any, path: Path) -> list[Any]:
+    """The file's hash and byte count against those its resource records."""
     from frictionless import errors, helpers
 
     found = []
+    size = path.stat().st_size
     if resource.hash:
         algorithm, expected = helpers.parse_resource_hash_v1(resource.hash)
         actual = None
         if algorithm in ("md5", "sha256"):
-            actual = hashlib.new(algorithm, content).hexdigest()
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, algorithm)
+            actual = digest.hexdigest()
         if actual and actual != expected:
             note = f'expected is "{expected}" and actual is "{actual}"'
             found.append(errors.HashCountError(note=note))
-    if resource.bytes and resource.bytes != len(content):
-        note = f'expected is "{resource.bytes}" and actual is "{len(content)}"'
+    if resource.bytes and resource.bytes != size:
+        note = f'expected is "{resource.bytes}" and actual is "{size}"'
         found.append(errors.ByteCountError(note=note))
     return found

@@ -14,7 +14,8 @@ import csv
 import io
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import polars as pl
 
@@ -41,8 +42,8 @@ _PLAIN_DIALECT = {"header", "csv", "delimiter", "lineTerminator", "quoteChar", "
 _UTF8 = {None, "utf-8", "utf8", "utf_8", "utf-8-sig"}
 
 
-def read_tokens(resource: Any, content: bytes, width: int) -> Tokens:
-    """The cells of a frictionless TableResource whose file holds `content`, as `width` columns
+def read_tokens(resource: Any, path: Path, width: int) -> Tokens:
+    """The cells of a frictionless TableResource whose file is at `path`, as `width` columns
     (the schema's field count). Raises Unsupported."""
     dialect = resource.dialect.to_descriptor()
     if set(dialect) - _PLAIN_DIALECT or set(dialect.get("csv", {})) - _PLAIN_DIALECT:
@@ -52,9 +53,13 @@ def read_tokens(resource: Any, content: bytes, width: int) -> Tokens:
     encoding = resource.encoding.lower() if isinstance(resource.encoding, str) else None
     if encoding not in _UTF8:
         raise Unsupported(f"encoding {resource.encoding}")
-    config = _python_dialect(resource, content)
-    tokens = _polars(content, config, width) if _plain(config) else None
-    if tokens is None and _plain(config) and len(content) > _BLOCK_BYTES and _no_lone_cr(content):
+    config = _python_dialect(resource, _head(path))
+    tokens = _polars(path, config, width) if _plain(config) else None
+    if tokens is not None:
+        return tokens
+    # A file polars cannot be proved to read whole is held in memory, to be read in parts.
+    content = path.read_bytes()
+    if _plain(config) and len(content) > _BLOCK_BYTES and _no_lone_cr(content):
         tokens = _in_blocks(content, config, width)
     if tokens is None:
         try:
@@ -67,20 +72,34 @@ def read_tokens(resource: Any, content: bytes, width: int) -> Tokens:
     return tokens
 
 
-def _python_dialect(resource: Any, content: bytes) -> Any:
-    """The csv dialect frictionless reads this file in (its CsvParser, step by step)."""
+def _head(path: Path) -> bytes:
+    """The file's first lines, as many as frictionless sniffs its dialect from: a prefix
+    ending after SAMPLE_SIZE + 1 newlines holds them whole (a lone carriage return only adds
+    lines); the whole file when it has fewer."""
+    from frictionless.formats.csv.parser import SAMPLE_SIZE
+
+    head = b""
+    with path.open("rb") as handle:
+        while (piece := handle.read(_HEAD_BYTES)) and head.count(b"\n") <= SAMPLE_SIZE:
+            head += piece
+    end = -1
+    for _ in range(SAMPLE_SIZE + 1):
+        end = head.find(b"\n", end + 1)
+        if end == -1:
+            return head
+    return head[: end + 1]
+
+
+_HEAD_BYTES = 64 * 1024
+
+
+def _python_dialect(resource: Any, prefix: bytes) -> Any:
+    """The csv dialect frictionless reads a file in (its CsvParser, step by step), from the
+    file's first lines (`_head`)."""
     from frictionless.formats.csv.control import CsvControl
     from frictionless.formats.csv.parser import SAMPLE_SIZE
 
     control = CsvControl.from_dialect(resource.dialect)
-    # Only the first lines are sniffed: a prefix ending after SAMPLE_SIZE + 1 newlines holds
-    # them whole (a lone carriage return only adds lines).
-    end = -1
-    for _ in range(SAMPLE_SIZE + 1):
-        end = content.find(b"\n", end + 1)
-        if end == -1:
-            break
-    prefix = content if end == -1 else content[: end + 1]
     try:
         text = prefix.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -118,7 +137,7 @@ def _plain(config: Any) -> bool:
 _SLICE_ROWS = 65_536
 
 
-def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
+def _polars(path: Path, config: Any, width: int) -> Tokens | None:
     """The file read by polars, or None when polars might have read it otherwise than
     Python's csv module (then the caller reads it with that module).
 
@@ -126,10 +145,12 @@ def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
     writes them (quotes only where needed, empty cells bare), give the file byte for byte.
     Python's csv module reads such a file back into the same cells, so both read it alike.
     A file written otherwise (blank lines, ragged rows, needless quotes, stray quotes, a lone
-    carriage return) is read by Python's csv module instead."""
-    if width < 2 or not _no_lone_cr(content):
+    carriage return) is read by Python's csv module instead. polars reads the file itself and
+    the proof reads it a piece at a time: the file's bytes are never held whole beside its
+    cells."""
+    if width < 2:
         return None
-    frame = _proved(_body(content), config.delimiter)
+    frame = _proved(path, config.delimiter)
     if frame is None:
         return None
     labels = list(frame.row(0))
@@ -140,17 +161,22 @@ def _no_lone_cr(content: bytes) -> bool:
     return b"\r" not in content or content.count(b"\r") == content.count(b"\r\n")
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def _body(content: bytes) -> bytes:
-    return content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    return content[len(BOM) :] if content.startswith(BOM) else content
 
 
-def _proved(body: bytes, delimiter: str) -> pl.DataFrame | None:
-    """`body` (whole records) read by polars, or None unless Python's csv module is proved to
-    read it alike."""
-    if not body.endswith(b"\n"):
+def _proved(body: bytes | Path, delimiter: str) -> pl.DataFrame | None:
+    """`body` (whole records, or a file of them) read by polars, or None unless Python's csv
+    module is proved to read it alike."""
+    if isinstance(body, bytes) and not body.endswith(b"\n"):
         # polars cuts an unterminated last row wider than the first to its width (it refuses
         # any other); Python's csv module reads the file alike with a line feed added.
         body += b"\n"
+    if isinstance(body, Path) and not _ends_in_line_feed(body):
+        return None  # read from memory, where the line feed is added
     try:
         frame = pl.read_csv(
             body,
@@ -162,15 +188,35 @@ def _proved(body: bytes, delimiter: str) -> pl.DataFrame | None:
             raise_if_empty=False,
             eol_char="\n",
         )
-    except (pl.exceptions.PolarsError, ValueError):
+    except (pl.exceptions.PolarsError, ValueError, OSError):
         return None
     # One column cannot be proved: polars reads a blank line as one empty cell, Python's csv
     # module as none.
     if frame.height == 0 or frame.width < 2 or frame.null_count().sum_horizontal().item() != 0:
         return None
-    if not _read_alike(frame, body, delimiter):
-        return None
+    with _opened(body) as stream:
+        if not _read_alike(frame, stream, delimiter):
+            return None
     return frame
+
+
+def _ends_in_line_feed(path: Path) -> bool:
+    with path.open("rb") as handle:
+        if handle.seek(0, io.SEEK_END) == 0:
+            return False
+        handle.seek(-1, io.SEEK_END)
+        return handle.read(1) == b"\n"
+
+
+def _opened(body: bytes | Path) -> BinaryIO:
+    """The bytes polars read, as a stream: a file is read past its byte-order mark, as polars
+    reads it."""
+    if isinstance(body, bytes):
+        return io.BytesIO(body)
+    stream = body.open("rb")
+    if stream.read(len(BOM)) != BOM:
+        stream.seek(0)
+    return stream
 
 
 def _columns(
@@ -268,23 +314,44 @@ def _python_records(body: bytes, at: int, end: int, config: Any) -> tuple[list[l
     return records, position[0]
 
 
-def _read_alike(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
-    """Whether Python's csv module reads `body` into the cells of `frame` (polars's reading)."""
-    if b'"' in body:
-        return _writes_back(frame, body, delimiter)
+# Bytes read at a time where the proof reads a file's bytes in order.
+_READ_BYTES = 8 * 1024 * 1024
+
+
+def _read_alike(frame: pl.DataFrame, stream: BinaryIO, delimiter: str) -> bool:
+    """Whether Python's csv module reads the rest of `stream` into the cells of `frame`
+    (polars's reading of it)."""
+    start = stream.tell()
+    delimiters = newlines = carriage_returns = crlfs = 0
+    quoted, last = False, b""
+    while piece := stream.read(_READ_BYTES):
+        if b"\r" in piece:
+            carriage_returns += piece.count(b"\r")
+            crlfs += piece.count(b"\r\n")
+        crlfs += last == b"\r" and piece.startswith(b"\n")  # a CRLF across two pieces
+        last = piece[-1:]
+        quoted = quoted or b'"' in piece
+        if not quoted:
+            delimiters += piece.count(delimiter.encode("utf-8"))
+            newlines += piece.count(b"\n")
+    if carriage_returns != crlfs:
+        # A lone carriage return ends a row for Python's csv module, not for polars.
+        return False
+    if quoted:
+        stream.seek(start)
+        return _writes_back(frame, stream, delimiter)
     # Without quotes every delimiter parts cells and every newline ends a row. polars refuses
     # a row wider than the first and reads a shorter (or blank) one with empty cells: with as
     # many delimiters and newlines as full rows have, every row is full.
-    return (
-        body.count(delimiter.encode("utf-8")) == frame.height * (frame.width - 1)
-        and body.count(b"\n") == frame.height
-    )
+    return delimiters == frame.height * (frame.width - 1) and newlines == frame.height
 
 
-def _writes_back(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
-    """Whether `frame` written as Python's csv writer writes it is `body`, byte for byte."""
-    terminator = "\r\n" if b"\r\n" in body[: body.find(b"\n") + 1] else "\n"
-    at = 0
+def _writes_back(frame: pl.DataFrame, stream: BinaryIO, delimiter: str) -> bool:
+    """Whether `frame` written as Python's csv writer writes it is the rest of `stream`, byte
+    for byte."""
+    start = stream.tell()
+    terminator = "\r\n" if stream.readline().endswith(b"\r\n") else "\n"
+    stream.seek(start)
     for part in frame.iter_slices(_SLICE_ROWS):
         # polars quotes an empty string; Python's writer leaves it bare, as null is written.
         # (A slice at a time: the whole frame is not copied.)
@@ -299,13 +366,13 @@ def _writes_back(frame: pl.DataFrame, body: bytes, delimiter: str) -> bool:
             line_terminator=terminator,
         )
         written = out.getvalue()
-        if not body.startswith(written, at):
+        read = stream.read(len(written))
+        if read != written:
             # The last record may end without its line terminator.
-            last = at + len(written) - len(terminator)
-            if last != len(body) or not body.startswith(written[: -len(terminator)], at):
+            end = len(written) - len(terminator)
+            if read != written[:end] or stream.read(1) != b"":
                 return False
-        at += len(written)
-    return at >= len(body)
+    return stream.read(1) == b""
 
 
 # Rows the csv module reads before they are handed to polars (Python's objects are large).
@@ -344,4 +411,6 @@ def _python_frame(records: list[list[str]], width: int) -> pl.DataFrame:
 
 
 def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW))
+    # Numbered in the cells' own chunks: a column of one chunk beside columns of many (as
+    # polars reads a file) would make polars copy every column whole at the next with_columns.
+    return frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
