@@ -196,7 +196,10 @@ def test_fields_read_stacked_report_what_frictionless_reports(tmp_path_factory, 
         fast = findings(folder, "fast")
     assert fast == findings(folder, "frictionless")
     header = [f["name"] for f in ALIKE]
-    assert stacked == [2] * (len(ALIKE) // 2) or guessed_header_row([header, *body]) != 1
+    # The last reading is the one reported (a file polars cannot be proved to read alike is
+    # read again by Python's csv module).
+    pairs = len(ALIKE) // 2
+    assert stacked[-pairs:] == [2] * pairs or guessed_header_row([header, *body]) != 1
 
 
 def guessed_header_row(records: list[list[str]]) -> int:
@@ -214,6 +217,9 @@ def guessed_header_row(records: list[list[str]]) -> int:
         (b"id,parent\na,p1\n\nb,p2\n", [("blank-row", 3), ("primary-key", 3)]),
         (b"id,parent\na,p1,x\nb\n", [("extra-cell", 2), ("missing-cell", 3)]),
         (b"id,parent\r\na,p1\r\na,p2\r\n", [("primary-key", 3)]),
+        # Read by polars, then not proved (needless quotes, a stray quote): read again.
+        (b'id,parent\n"a",p1\na,p2\n', [("primary-key", 3)]),
+        (b'id,parent\na"b,p1\na"b,p2\n', [("primary-key", 3)]),
     ],
 )
 def test_structural_faults_are_found_by_both(tmp_path, content, expected) -> None:
@@ -407,7 +413,7 @@ def test_a_file_polars_reads_from_disk_holds_the_cells_pythons_csv_module_reads(
     path = tmp_path_factory.mktemp("file") / "t.csv"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     with mock.patch.object(tokens, "_READ_BYTES", piece):
-        read = tokens._polars(path, csv.excel(), len(FIELDS))
+        read = tokens._polars(path, csv.excel(), len(FIELDS), None)
     python = tokens._python(text, csv.excel(), len(FIELDS))
     if read is None:
         # Only a file written otherwise than Python's csv writer writes it is refused.

@@ -113,19 +113,36 @@ def evaluate_resource(resource: Any, path: Path, keys: set[str] = frozenset()) -
     if schema.fields_match != "exact" or resource.rows or resource.fields:
         raise Unsupported("fieldsMatch, rows or fields declared")
     names = [f.name for f in schema.fields]
-    # hashlib lets go of the GIL: the file is hashed while polars reads it.
-    with ThreadPoolExecutor(1) as pool:
+    keyed = set(keys) | _key_fields(resource)
+    # hashlib and polars let go of the GIL: the file is hashed, and polars's reading of it
+    # proved, while its cells are evaluated.
+    with ThreadPoolExecutor(2) as pool:
         hashed = pool.submit(_file_errors, resource, path)
-        tokens = read_tokens(resource, path, len(names))
+        tokens = read_tokens(resource, path, len(names), pool)
+        try:
+            frame, columns = _evaluated(resource, tokens, names, keyed)
+            proved = tokens.proved()
+        except Unsupported:
+            if tokens.proved():
+                raise
+            proved = False
+        if not proved:
+            # polars read the file otherwise than Python's csv module: read as that does.
+            tokens = read_tokens(resource, path, len(names), polars=False)
+            frame, columns = _evaluated(resource, tokens, names, keyed)
         file_errors = hashed.result()
+    header_errors = _header_errors(tokens.labels, names)
+    return Evaluated(frame, columns, tokens.extra, header_errors, file_errors)
+
+
+def _evaluated(
+    resource: Any, tokens: Any, names: list[str], keys: set[str]
+) -> tuple[pl.DataFrame, list[FieldColumns]]:
     if not resource.dialect.has_defined("header") and _guessed_header_row(resource, tokens) != 1:
         raise Unsupported("frictionless guesses another header row")
     if len(tokens.labels) != len(names):
         raise Unsupported("the header has another number of labels than the schema fields")
-    keyed = set(keys) | _key_fields(resource)
-    frame, columns = evaluate(tokens.frame, list(schema.fields), keyed)
-    header_errors = _header_errors(tokens.labels, names)
-    return Evaluated(frame, columns, tokens.extra, header_errors, file_errors)
+    return evaluate(tokens.frame, list(resource.schema.fields), keys)
 
 
 def typed_frame(resource: Any, path: Path) -> pl.DataFrame:

@@ -11,8 +11,11 @@ does. Either way a missing cell is null, and an empty one is "".
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,6 +38,9 @@ class Tokens:
     labels: list[str]
     frame: pl.DataFrame
     extra: dict[int, list[str]] = field(default_factory=dict)
+    # Whether Python's csv module reads the file into these cells: a proof that may still be
+    # running beside the caller's work (see read_tokens), waited for when called.
+    proved: Callable[[], bool] = lambda: True
 
 
 # Dialect options the engine reads as frictionless does; any other one is Unsupported.
@@ -42,9 +48,14 @@ _PLAIN_DIALECT = {"header", "csv", "delimiter", "lineTerminator", "quoteChar", "
 _UTF8 = {None, "utf-8", "utf8", "utf_8", "utf-8-sig"}
 
 
-def read_tokens(resource: Any, path: Path, width: int) -> Tokens:
+def read_tokens(
+    resource: Any, path: Path, width: int, pool: Executor | None = None, polars: bool = True
+) -> Tokens:
     """The cells of a frictionless TableResource whose file is at `path`, as `width` columns
-    (the schema's field count). Raises Unsupported."""
+    (the schema's field count). Given a `pool`, the proof that polars read the file as Python's
+    csv module reads it runs there, beside the caller's work on the cells: the caller must
+    check `proved()` before it trusts them, and read the file again with `polars=False` when
+    it is false. Raises Unsupported."""
     dialect = resource.dialect.to_descriptor()
     if set(dialect) - _PLAIN_DIALECT or set(dialect.get("csv", {})) - _PLAIN_DIALECT:
         raise Unsupported(f"dialect options {sorted(dialect)}")
@@ -54,7 +65,7 @@ def read_tokens(resource: Any, path: Path, width: int) -> Tokens:
     if encoding not in _UTF8:
         raise Unsupported(f"encoding {resource.encoding}")
     config = _python_dialect(resource, _head(path))
-    tokens = _polars(path, config, width) if _plain(config) else None
+    tokens = _polars(path, config, width, pool) if polars and _plain(config) else None
     if tokens is not None:
         return tokens
     # A file polars cannot be proved to read whole is held in memory, to be read in parts.
@@ -137,7 +148,7 @@ def _plain(config: Any) -> bool:
 _SLICE_ROWS = 65_536
 
 
-def _polars(path: Path, config: Any, width: int) -> Tokens | None:
+def _polars(path: Path, config: Any, width: int, pool: Executor | None) -> Tokens | None:
     """The file read by polars, or None when polars might have read it otherwise than
     Python's csv module (then the caller reads it with that module).
 
@@ -147,14 +158,20 @@ def _polars(path: Path, config: Any, width: int) -> Tokens | None:
     A file written otherwise (blank lines, ragged rows, needless quotes, stray quotes, a lone
     carriage return) is read by Python's csv module instead. polars reads the file itself and
     the proof reads it a piece at a time: the file's bytes are never held whole beside its
-    cells."""
+    cells (but for a file with no line feed at its end, which is read with one added)."""
     if width < 2:
         return None
-    frame = _proved(path, config.delimiter)
+    source = path if _ends_in_line_feed(path) else _terminated(_body(path.read_bytes()))
+    frame = _frame(source, config.delimiter)
     if frame is None:
         return None
-    labels = list(frame.row(0))
-    return _tokens(labels, [_columns(frame.slice(1), width, 2)])
+    proof = functools.partial(_alike, frame, source, config.delimiter)
+    if pool is None and not proof():
+        return None
+    tokens = _tokens(list(frame.row(0)), [_columns(frame.slice(1), width, 2)])
+    if pool is not None:
+        tokens.proved = pool.submit(proof).result
+    return tokens
 
 
 def _no_lone_cr(content: bytes) -> bool:
@@ -168,15 +185,23 @@ def _body(content: bytes) -> bytes:
     return content[len(BOM) :] if content.startswith(BOM) else content
 
 
-def _proved(body: bytes | Path, delimiter: str) -> pl.DataFrame | None:
-    """`body` (whole records, or a file of them) read by polars, or None unless Python's csv
-    module is proved to read it alike."""
-    if isinstance(body, bytes) and not body.endswith(b"\n"):
-        # polars cuts an unterminated last row wider than the first to its width (it refuses
-        # any other); Python's csv module reads the file alike with a line feed added.
-        body += b"\n"
-    if isinstance(body, Path) and not _ends_in_line_feed(body):
-        return None  # read from memory, where the line feed is added
+def _proved(body: bytes, delimiter: str) -> pl.DataFrame | None:
+    """`body` (whole records) read by polars, or None unless Python's csv module is proved to
+    read it alike."""
+    body = _terminated(body)
+    frame = _frame(body, delimiter)
+    return frame if frame is not None and _alike(frame, body, delimiter) else None
+
+
+def _terminated(body: bytes) -> bytes:
+    # polars cuts an unterminated last row wider than the first to its width (it refuses any
+    # other); Python's csv module reads the file alike with a line feed added.
+    return body if body.endswith(b"\n") else body + b"\n"
+
+
+def _frame(body: bytes | Path, delimiter: str) -> pl.DataFrame | None:
+    """`body` (whole records ending in a line feed, or a file of them) read by polars, or None
+    when polars refuses it or reads it so that it cannot be proved (`_alike`)."""
     try:
         frame = pl.read_csv(
             body,
@@ -194,10 +219,14 @@ def _proved(body: bytes | Path, delimiter: str) -> pl.DataFrame | None:
     # module as none.
     if frame.height == 0 or frame.width < 2 or frame.null_count().sum_horizontal().item() != 0:
         return None
-    with _opened(body) as stream:
-        if not _read_alike(frame, stream, delimiter):
-            return None
     return frame
+
+
+def _alike(frame: pl.DataFrame, body: bytes | Path, delimiter: str) -> bool:
+    """Whether Python's csv module reads `body` (as `_frame` read it) into the cells of
+    `frame`."""
+    with _opened(body) as stream:
+        return _read_alike(frame, stream, delimiter)
 
 
 def _ends_in_line_feed(path: Path) -> bool:
