@@ -510,7 +510,7 @@ class _Structure:
     def _after_last_separator(self) -> tuple[int, int]:
         """The row and field position where the next cell starts."""
         last = int(self.separators[-1])
-        row, column = self.locate(last)
+        row, column = self.locate(self.base + last)
         if len(self.breaks) and int(self.breaks[-1]) == last:
             return row + 1, 0
         return row, column + 1

@@ -173,6 +173,18 @@ def test_a_cell_beyond_the_limit(tmp_path, engine):
     assert validate(tmp_path / "p", "--layer", "frictionless", "--engine", engine)[0] == 0
 
 
+@pytest.mark.parametrize("size", [7, 10, 16, 1000])
+def test_a_large_cell_is_placed_where_it_starts_whatever_the_chunks(tmp_path, monkeypatch, size):
+    # The cell starts in one chunk and ends chunks later: its row and field are those of its
+    # start, in a chunk read by the full pass (CRLF), wherever that chunk begins.
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,name,note\r\n1,a,b\r\n2," + b"x" * 300 + b",c\r\n")
+    resource = {"name": "t", "path": "t.csv", "schema": {"fields": [{"name": f} for f in FIELDS]}}
+    monkeypatch.setattr(raw_table, "CHUNK", size)
+    result = raw_table.check_table(path, resource, RawLimits(max_cell_bytes=100), 100)
+    assert [(f.rule, f.row, f.field) for f in result.items] == [("cell-too-large", 3, "name")]
+
+
 def test_a_cell_beyond_the_limit_after_a_stray_quote(tmp_path):
     # A quote inside a cell opens nothing for Python's csv module: the cells are measured as
     # it reads them, so the long cell is still found, on its line.
