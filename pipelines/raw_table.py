@@ -6,7 +6,7 @@ C-speed operations only: `bytes.isascii`, `re` on bytes and text, numpy over the
 finding names its byte offset, and the row (frictionless numbering: the header is row 1) and
 field it falls in, from a vectorized count of the line breaks and delimiters outside quotes.
 A chunk of printable ASCII (the common case) needs no such count: only its line breaks and
-last separators, from byte counts or from the positions of its quotes and line feeds.
+last separators, from the positions of its quotes and line feeds.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from kzdata.pipelines.table_limits import RawLimits
 LAYER = "frictionless"
 # Bytes read and scanned at a time.
 CHUNK = 8 * 1024 * 1024
+_BLOCK = 256 * 1024  # bytes of a chunk that _Scan._marks passes over at a time
 
 BOM = b"\xef\xbb\xbf"
 _UTF8 = {"utf-8", "utf-8-sig"}  # codecs' names for the encodings scanned here
@@ -151,35 +152,40 @@ def _codec(encoding: Any) -> str:
         return str(encoding)  # frictionless reports an unknown encoding
 
 
-def _chunks(handle: Any) -> Iterator[tuple[int, bytes]]:
-    """(offset, bytes) pieces of a file. A piece ends after a line feed, a space or a common
-    delimiter where one is near its end, so that no UTF-8 sequence, CRLF, run of suspect bytes
-    or letter with its combining marks is split; else (rare: a run longer than that, which may
-    then be reported in two parts) at the start of its last character."""
-    base, carry = 0, b""
+def _chunks(handle: Any) -> Iterator[tuple[int, memoryview]]:
+    """(offset, bytes) pieces of a file, each a view of one buffer that the next piece reuses
+    (read into, not copied). A piece ends after a line feed, a space or a common delimiter
+    where one is near its end, so that no UTF-8 sequence, CRLF, run of suspect bytes or letter
+    with its combining marks is split; else (rare: a run longer than that, which may then be
+    reported in two parts) at the start of its last character."""
+    buffer, base, kept = bytearray(CHUNK + _NEAR_END), 0, 0  # kept: carried at its start
     while True:
-        data = handle.read(CHUNK)
-        buffer = carry + data
-        if not data:
-            if buffer:
-                yield base, buffer
+        if len(buffer) < kept + CHUNK:  # a long run of bytes that are no characters
+            # A new buffer, not a resized one: the piece handed out last still views the old.
+            grown = bytearray(kept + CHUNK)
+            grown[:kept] = buffer[:kept]
+            buffer = grown
+        read = handle.readinto(memoryview(buffer)[kept : kept + CHUNK])
+        size = kept + read
+        if not read:
+            if size:
+                yield base, memoryview(buffer)[:size]
             return
-        found = _PIECE_END.search(buffer, max(len(buffer) - _NEAR_END, 0))
+        found = _PIECE_END.search(buffer, max(size - _NEAR_END, 0), size)
         if found is not None:
             end = found.end()
-        elif len(buffer) < _NEAR_END:
+        elif size < _NEAR_END:
             end = 0
         else:
-            starts = (i for i in range(len(buffer) - 1, -1, -1) if buffer[i] & 0xC0 != 0x80)
+            starts = (i for i in range(size - 1, -1, -1) if buffer[i] & 0xC0 != 0x80)
             end = next(starts, 0)
             end -= 1 if end > 0 and buffer[end - 1] == 0x0D else 0
-            end = end or len(buffer)  # bytes that are no characters: never hold them all
-        if end == 0:
-            carry = buffer  # nowhere to cut yet: read on
-            continue
-        yield base, buffer[:end]
-        base += end
-        carry = buffer[end:]
+            end = end or size  # bytes that are no characters: never hold them all
+        if end:
+            yield base, memoryview(buffer)[:end]
+            base += end
+            buffer[: size - end] = buffer[end:size]
+        kept = size - end
 
 
 _NEAR_END = 64
@@ -213,6 +219,7 @@ class _Scan:
         self.last_byte = 0x0A  # the byte before the chunk: a file starts as after a line break
         self.large_row, self.large_column = 1, 0  # where the cell going on into a chunk began
         self.total = 0  # bytes scanned
+        self.mask, self.work = np.empty(_BLOCK, bool), np.empty(_BLOCK, np.uint8)  # _marks's
 
     def add(self, rule: str, message: str, offset: int | None, **where: Any) -> None:
         self.counts[rule] = self.counts.get(rule, 0) + 1
@@ -223,24 +230,15 @@ class _Scan:
             message = f"{message} (at byte {offset})"
         self.findings.append({"rule": rule, "message": message, **where})
 
-    def feed(self, base: int, chunk: bytes) -> None:
+    def feed(self, base: int, piece: memoryview) -> None:
         start = 0
-        if base == 0 and chunk.startswith(BOM):
-            start = len(BOM)
-            if not self.declared_bom:
-                self.add(
-                    BYTE_ORDER_MARK,
-                    "the file starts with a UTF-8 byte-order mark (frictionless accepts it; some "
-                    "readers take it for part of the first label)",
-                    0,
-                    row=1,
-                )
-        if self.delimiter is None and base == 0:
-            self.delimiter = _sniff(chunk[start:])
+        if base == 0:
+            start = self._head(bytes(piece[: 65536 + len(BOM)]))
+        if self._quick(base, piece):
+            return
+        chunk = bytes(piece)
         plain = chunk.isascii() and not chunk.translate(None, _PLAIN)
         hits = [] if plain else self._hits(base, chunk, start)
-        if plain and self._quick(base, chunk):
-            return
         structure = _Structure(self, base, chunk, start)
         for rule, offset, message, value in hits:
             row, column = structure.locate(offset)
@@ -250,62 +248,101 @@ class _Scan:
             self.add(rule, message, offset, row=row, field=name, value=value)
         structure.report(self)
 
-    def _quick(self, base: int, chunk: bytes) -> bool:
+    def _head(self, head: bytes) -> int:
+        """The byte-order mark and the delimiter to sniff, from a file's first bytes; where
+        its text starts."""
+        start = 0
+        if head.startswith(BOM):
+            start = len(BOM)
+            if not self.declared_bom:
+                self.add(
+                    BYTE_ORDER_MARK,
+                    "the file starts with a UTF-8 byte-order mark (frictionless accepts it; some "
+                    "readers take it for part of the first label)",
+                    0,
+                    row=1,
+                )
+        if self.delimiter is None:
+            self.delimiter = _sniff(head[start:])
+        return start
+
+    def _quick(self, base: int, piece: memoryview) -> bool:
         """Carry a chunk of printable ASCII without carriage returns, which no cell of can be
         too large, to the next: only its line breaks and its last separators outside quotes
-        matter then, found with C-speed byte counts (no quotes) or from the positions of its
-        quotes and line feeds alone. False (nothing done): the chunk needs _Structure."""
-        end = base + len(chunk)
+        matter then, found from the positions of its quotes and control characters (one
+        numpy pass finds both). False (nothing done): the chunk needs _Structure."""
+        array = np.frombuffer(piece, dtype=np.uint8)
+        end = base + len(array)
         if (
             self.delimiter in (None, _LF, self.quote)
-            or self.quote == _LF
-            or chunk.find(b"\r") >= 0
+            or not 0x20 <= self.quote < 0x7F  # a control quote would pass for plain
             or self.last_byte == _CR
             or (self.large is None and end - self.cell_start > self.limits.max_cell_bytes)
+            or not len(array)
         ):
             return False
-        quote, delimiter = bytes([self.quote]), bytes([self.delimiter])
-        if not self.quoted and chunk.find(quote) < 0:
-            breaks, first = chunk.count(b"\n"), chunk.find(b"\n")
-            last = chunk.rfind(b"\n")
-            tail = chunk.count(delimiter, last + 1)
-            last_delimiter = chunk.rfind(delimiter, last + 1)
-        else:
-            array = np.frombuffer(chunk, dtype=np.uint8)
-            quotes = np.flatnonzero(array == self.quote)
-            # Inside quotes before each byte: every quote toggles (a doubled quote twice).
-            opening = quotes[(np.arange(len(quotes)) % 2 == 1) == self.quoted]
-            if len(opening) and not self.malformed:
-                previous = array[np.maximum(opening - 1, 0)]
-                if opening[0] == 0:
-                    previous[0] = self.last_byte
-                expected = (previous == self.delimiter) | (previous == _LF) | (previous == _CR)
-                if not (expected | (previous == self.quote)).all():
-                    self.malformed = True
-
-            def outside(positions: np.ndarray) -> np.ndarray:
-                before = np.searchsorted(quotes, positions) % 2 == 1
-                return positions[before == self.quoted]
-
-            lfs = outside(np.flatnonzero(array == _LF))
-            breaks = len(lfs)
-            first, last = (int(lfs[0]), int(lfs[-1])) if breaks else (-1, -1)
-            after = array[last + 1 :]
-            delimiters = outside(np.flatnonzero(after == self.delimiter) + last + 1)
-            tail = len(delimiters)
-            last_delimiter = int(delimiters[-1]) if tail else -1
-            self.quoted ^= len(quotes) % 2 == 1
-        if breaks and "lf" not in self.endings:
+        found = self._marks(array)
+        if found is None:
+            return False
+        marks, kinds = found
+        quotes = kinds == self.quote
+        lfs = kinds == _LF
+        if not (quotes | lfs | (kinds == _TAB)).all():
+            return False  # a carriage return or another control character
+        # Inside quotes before each mark: every quote toggles (a doubled quote twice).
+        inside = np.bitwise_xor.accumulate(quotes) ^ quotes ^ self.quoted
+        opening = marks[quotes & ~inside]
+        if len(opening) and not self.malformed:
+            previous = array[np.maximum(opening - 1, 0)]
+            if opening[0] == 0:
+                previous[0] = self.last_byte
+            expected = (previous == self.delimiter) | (previous == _LF) | (previous == _CR)
+            if not (expected | (previous == self.quote)).all():
+                self.malformed = True
+        breaks = marks[lfs & ~inside]
+        first, last = (int(breaks[0]), int(breaks[-1])) if len(breaks) else (-1, -1)
+        # The delimiters after the last line break, outside quotes.
+        delimiters = np.flatnonzero(array[last + 1 :] == self.delimiter) + last + 1
+        odd = np.searchsorted(marks[quotes], delimiters) % 2 == 1
+        delimiters = delimiters[odd == self.quoted]
+        self.quoted ^= bool(np.count_nonzero(quotes) % 2)
+        tail = len(delimiters)
+        last_delimiter = int(delimiters[-1]) if tail else -1
+        if len(breaks) and "lf" not in self.endings:
             self.endings["lf"] = (base + first, self.rows + 1)
-        self.rows += breaks
-        self.columns = tail if breaks else self.columns + tail
+        self.rows += len(breaks)
+        self.columns = tail if len(breaks) else self.columns + tail
         separator = max(last, last_delimiter)
         if self.large is None and separator >= 0:
             # Where the next cell starts: after the last separator.
             self.cell_start = base + separator + 1
             self.large_row, self.large_column = self.rows + 1, self.columns
-        self.total, self.last_byte = end, chunk[-1]
+        self.total, self.last_byte = end, int(array[-1])
         return True
+
+    def _marks(self, array: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The positions and bytes of the quotes and control characters of a chunk of ASCII
+        without DEL; None for any other chunk. Found block by block, each small enough that
+        its passes stay in the processor's cache, in buffers kept from chunk to chunk."""
+        flip = self.quote ^ 0x20
+        positions, found = [], []
+        for start in range(0, len(array), _BLOCK):
+            block = array[start : start + _BLOCK]
+            mask, work = self.mask[: len(block)], self.work[: len(block)]
+            if block.max() >= 0x7F:
+                return None
+            if flip < 0x20:
+                # XOR with a value below 0x20 keeps the controls below 0x20 and makes the
+                # quote a space (0x20) and nothing else: one comparison finds them all.
+                np.bitwise_xor(block, flip, out=work)
+                np.less_equal(work, 0x20, out=mask)
+            else:
+                np.less(block, 0x20, out=mask)
+                mask |= np.equal(block, self.quote, out=work.view(bool))
+            marks = np.flatnonzero(mask)
+            found.append(block[marks])
+            positions.append(marks + start)
+        return np.concatenate(positions), np.concatenate(found)
 
     def _hits(self, base: int, chunk: bytes, start: int) -> list[tuple[str, int, str, Any]]:
         """(rule, offset, message, value) of every suspect byte or character of a chunk that
@@ -516,7 +553,7 @@ class _Structure:
         return row, column + 1
 
 
-_LF, _CR = 0x0A, 0x0D
+_TAB, _LF, _CR = 0x09, 0x0A, 0x0D
 
 
 class _ByteOffsets:

@@ -4,6 +4,7 @@ were."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -249,9 +250,12 @@ def test_why_a_table_is_withheld_is_said_whatever_the_layers(tmp_path):
     assert [(n["layer"], n["resource"]) for n in report["not_checked"]] == [("pandera", "t")]
 
 
-def test_bytes_that_are_no_characters_are_read_in_bounded_pieces(tmp_path, monkeypatch):
+# After a letter, the piece ends before the lead byte and carries the run on: a carry longer
+# than the buffer's spare room.
+@pytest.mark.parametrize("letter", [b"", b"a"])
+def test_bytes_that_are_no_characters_are_read_in_bounded_pieces(tmp_path, monkeypatch, letter):
     path = tmp_path / "t.csv"
-    path.write_bytes(b"id,name,note\n1,\xe2" + b"\x80" * 500 + b",x\n")
+    path.write_bytes(b"id,name,note\n1," + letter + b"\xe2" + b"\x80" * 500 + b",x\n")
     monkeypatch.setattr(raw_table, "CHUNK", 7)
     resource = {"name": "t", "path": "t.csv", "schema": {"fields": [{"name": f} for f in FIELDS]}}
     result = raw_table.check_table(path, resource, RawLimits(), 1000)
@@ -284,11 +288,12 @@ def test_findings_do_not_depend_on_where_chunks_end(tmp_path, monkeypatch, body)
 
 PIECES = [b"a", b"1", b",", b'"', b"\n", b"\r\n", b"\r", b"\x00", b"\x1b", b"\xff"]
 PIECES += [c.encode() for c in ("\u00e9", "e\u0301", "\u202e", "\u200b", "\ufeff", "\u0416")]
+PIECES += [b'"a,\nb"', b'a"b', b'""']  # quoted cells with separators, mid-cell and doubled quotes
 
 
-@settings(max_examples=60, derandomize=True, deadline=None)
-@given(st.lists(st.sampled_from(PIECES), max_size=60), st.integers(1, 17))
-def test_findings_never_depend_on_chunks(tmp_path_factory, pieces, size):
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60), st.integers(1, 17), st.integers(1, 5))
+def test_findings_never_depend_on_chunks(tmp_path_factory, pieces, size, block):
     path = tmp_path_factory.mktemp("raw") / "t.csv"
     path.write_bytes(b"id,name,note\n" + b"".join(pieces))
     resource = {
@@ -301,6 +306,7 @@ def test_findings_never_depend_on_chunks(tmp_path_factory, pieces, size):
     whole = raw_table.check_table(path, resource, limits, 1000)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(raw_table, "CHUNK", size)
+        patch.setattr(raw_table, "_BLOCK", block)
         pieces_result = raw_table.check_table(path, resource, limits, 1000)
     # A run of suspect characters longer than a piece may be split in two: compare places.
     assert {(f.rule, f.row, f.field) for f in pieces_result.items} == {
@@ -309,33 +315,84 @@ def test_findings_never_depend_on_chunks(tmp_path_factory, pieces, size):
     assert pieces_result.withheld == whole.withheld
 
 
-PLAIN_PIECES = [b"a", b"1", b",", b'"', b'""', b"\n", b"\r\n", b"\r", b"a" * 25, b";"]
+# Printable ASCII: quoted cells holding delimiters and line feeds, doubled quotes, a quote
+# inside a cell, cells long enough to straddle chunk ends.
+PLAIN_PIECES = [b"a", b"1", b",", b";", b"\t", b'"', b'""', b"\n", b"a" * 25]
+PLAIN_PIECES += [b'"a,b;c\td"', b'"x\ny"', b'"p""q"', b'a"b', b'"' + b"a" * 30 + b'"']
+# What follows the plain chunks: nothing, or a finding to locate from their rows and fields.
+LATER = [b"", b"\r\n", b"\r", b"\x1b", b"\x7f", "\u202e".encode(), b"\xff"]
+# The state a chunk hands to the next.
+CARRIED = ("rows", "columns", "quoted", "cell_start", "endings", "malformed", "large")
+CARRIED += ("large_row", "large_column", "total", "last_byte", "findings", "counts", "omitted")
 
 
-@settings(max_examples=80, derandomize=True, deadline=None)
+def scan_states(path: Path, resource: dict, limits: RawLimits) -> tuple[object, list[dict]]:
+    """check_table's result, and the scan's carried state after each chunk."""
+    states: list[dict] = []
+    feed = raw_table._Scan.feed
+
+    def recorded(scan, base, piece):
+        feed(scan, base, piece)
+        states.append({name: copy.deepcopy(getattr(scan, name)) for name in CARRIED})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(raw_table._Scan, "feed", recorded)
+        return raw_table.check_table(path, resource, limits, 1000), states
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
 @given(
     st.lists(st.sampled_from(PLAIN_PIECES), max_size=80),
+    st.sampled_from(LATER),
+    st.lists(st.sampled_from(PLAIN_PIECES), max_size=10),
     st.integers(1, 17),
-    st.sampled_from([",", ";"]),
+    st.integers(1, 9),
+    st.sampled_from([",", ";", "\t"]),
+    # "~" is found by another comparison than "'" and '"'; a control quote is no plain byte.
+    st.sampled_from(['"', "'", "~", "\x00"]),
+    st.sampled_from([5, 20, 1000]),
 )
 # A quoted cell, then a cell beyond the limit: a quote taken for an opening one would send the
 # cells to Python's csv module, which words the finding otherwise.
-@example([b'"', b"a", b'"', b",", b"a" * 25, b"\n"], 5, ",")
-def test_plain_chunks_read_quickly_give_the_same_findings(tmp_path_factory, pieces, size, sep):
-    """Chunks of printable ASCII are carried by byte counts and quote positions alone
-    (_Scan._quick): the findings are those of the full pass over every separator."""
+@example([b'"', b"a", b'"', b",", b"a" * 25, b"\n"], b"", [], 5, 3, ",", '"', 20)
+# Rows carried through quick chunks locate a control character in a late one.
+@example([b'"x\ny"', b",", b"\n", b"1", b"\n", b"a" * 25], b"\x1b", [b"\n"], 4, 2, ",", '"', 1000)
+def test_plain_chunks_read_quickly_carry_the_state_of_the_full_pass(
+    tmp_path_factory, pieces, later, after, size, block, sep, quote, max_cell
+):
+    """Chunks of printable ASCII are carried by the positions of their quotes and control
+    characters alone (_Scan._quick): each hands the next the state that the full pass over
+    every separator hands it, so a finding in a later chunk is placed alike."""
     path = tmp_path_factory.mktemp("raw") / "t.csv"
-    path.write_bytes(b"id,name,note\n" + b"".join(pieces))
+    body = b"id,name,note\n" + b"".join(pieces) + later + b"".join(after)
+    path.write_bytes(body.replace(b'"', quote.encode()))
     resource = {
         "name": "t",
         "path": "t.csv",
-        "dialect": {"delimiter": sep},
+        "dialect": {"delimiter": sep, "quoteChar": quote},
         "schema": {"fields": [{"name": f} for f in FIELDS], "primaryKey": ["id"]},
     }
-    limits = RawLimits(max_cell_bytes=20)
+    limits = RawLimits(max_cell_bytes=max_cell)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(raw_table, "CHUNK", size)
-        quick = raw_table.check_table(path, resource, limits, 1000)
+        patch.setattr(raw_table, "_BLOCK", block)
+        quick = scan_states(path, resource, limits)
         patch.setattr(raw_table._Scan, "_quick", lambda *_: False)
-        full = raw_table.check_table(path, resource, limits, 1000)
+        full = scan_states(path, resource, limits)
     assert quick == full
+
+
+def test_plain_quoted_chunks_are_read_quickly(tmp_path, monkeypatch):
+    """The equality above is no accident of _quick declining: on plain chunks it reads."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,name,note\n" + b'1,"a,\nb","x""y"\n' * 50)
+    resource = {"name": "t", "path": "t.csv", "schema": {"fields": [{"name": f} for f in FIELDS]}}
+    taken = []
+    quick = raw_table._Scan._quick
+    monkeypatch.setattr(raw_table, "CHUNK", 64)
+    monkeypatch.setattr(raw_table, "_BLOCK", 16)
+    monkeypatch.setattr(
+        raw_table._Scan, "_quick", lambda *args: taken.append(quick(*args)) or taken[-1]
+    )
+    assert raw_table.check_table(path, resource, RawLimits(max_cell_bytes=100), 1000).items == []
+    assert len(taken) > 10 and all(taken)
