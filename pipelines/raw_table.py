@@ -233,7 +233,7 @@ class _Scan:
     def feed(self, base: int, piece: memoryview) -> None:
         start = 0
         if base == 0:
-            start = self._head(bytes(piece[: 65536 + len(BOM)]))
+            start = self._head(bytes(piece[: len(BOM) + _SNIFFED]))
         if self._quick(base, piece):
             return
         chunk = bytes(piece)
@@ -269,8 +269,8 @@ class _Scan:
     def _quick(self, base: int, piece: memoryview) -> bool:
         """Carry a chunk of printable ASCII without carriage returns, which no cell of can be
         too large, to the next: only its line breaks and its last separators outside quotes
-        matter then, found from the positions of its quotes and control characters (one
-        numpy pass finds both). False (nothing done): the chunk needs _Structure."""
+        matter then, found from the positions of its quotes and control characters (found
+        together, see _marks). False (nothing done): the chunk needs _Structure."""
         array = np.frombuffer(piece, dtype=np.uint8)
         end = base + len(array)
         if (
@@ -278,7 +278,6 @@ class _Scan:
             or not 0x20 <= self.quote < 0x7F  # a control quote would pass for plain
             or self.last_byte == _CR
             or (self.large is None and end - self.cell_start > self.limits.max_cell_bytes)
-            or not len(array)
         ):
             return False
         found = self._marks(array)
@@ -332,8 +331,8 @@ class _Scan:
             if block.max() >= 0x7F:
                 return None
             if flip < 0x20:
-                # XOR with a value below 0x20 keeps the controls below 0x20 and makes the
-                # quote a space (0x20) and nothing else: one comparison finds them all.
+                # XOR with a value below 0x20 keeps the controls below 0x20 and turns the
+                # quote, and nothing else, into a space (0x20): one comparison finds them all.
                 np.bitwise_xor(block, flip, out=work)
                 np.less_equal(work, 0x20, out=mask)
             else:
@@ -623,9 +622,12 @@ def _dialect(resource: dict[str, Any]) -> tuple[int | None, int]:
     return None, ord(quote)
 
 
+_SNIFFED = 65536  # bytes of a file's head the delimiter is sniffed from
+
+
 def _sniff(head: bytes) -> int:
     """The delimiter frictionless would sniff among its candidates, from the first lines."""
-    sample = b"".join(head[:65536].splitlines(keepends=True)[:100])
+    sample = b"".join(head[:_SNIFFED].splitlines(keepends=True)[:100])
     try:
         found = csv.Sniffer().sniff(sample.decode("utf-8", "replace"), ",\t;|").delimiter
     except csv.Error:
