@@ -378,3 +378,19 @@ def test_an_unterminated_wide_last_row_is_not_taken_from_polars(body) -> None:
     frame = tokens._proved(body, ",")
     records = list(csv.reader(io.StringIO(body.decode(), newline="")))
     assert frame is None or [list(r) for r in frame.rows()] == records
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.text(alphabet=",;\t| a1\n\r\"'", max_size=80),
+    st.sampled_from([None, ",\t;|", ",", ";"]),
+)
+def test_the_dialect_is_sniffed_as_pythons_csv_module_sniffs_it(sample, delimiters) -> None:
+    def sniffed(sniffer: csv.Sniffer) -> tuple:
+        try:
+            d = sniffer.sniff(sample, delimiters)
+        except csv.Error as exc:
+            return ("error", str(exc))
+        return (d.delimiter, d.quotechar, d.doublequote, d.skipinitialspace, d.lineterminator)
+
+    assert sniffed(tokens.Sniffer()) == sniffed(csv.Sniffer())
