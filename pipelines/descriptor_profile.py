@@ -205,12 +205,12 @@ def shape(item: Any, free: Iterable[str]) -> str | None:
         return None
 
 
-def _string_keys(value: Any) -> bool:
+def _string_keys(value: dict[Any, Any] | list[Any]) -> bool:
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _string_keys(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_string_keys(v) for v in value)
-    return True
+        if not all(isinstance(k, str) for k in value):
+            return False
+        value = list(value.values())
+    return all(_string_keys(v) for v in value if isinstance(v, dict | list))
 
 
 def _search(pattern: str, text: str) -> bool:
