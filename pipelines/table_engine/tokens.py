@@ -140,11 +140,48 @@ def _polars(content: bytes, config: Any, width: int) -> Tokens | None:
     carriage return) is read by Python's csv module instead."""
     if width < 2 or not _no_lone_cr(content):
         return None
-    frame = _proved(_body(content), config.delimiter)
+    body = _body(content)
+    if width >= SPLIT_MIN_FIELDS and b'"' not in body:
+        return _split(body, config.delimiter, width)
+    frame = _proved(body, config.delimiter)
     if frame is None:
         return None
     labels = list(frame.row(0))
     return _tokens(labels, [_columns(frame.slice(1), width, 2)])
+
+
+# From this many fields a file without quotes is read by splitting its lines: polars's CSV
+# reader costs per column and per block of rows, more than the cells of a wide, short table.
+SPLIT_MIN_FIELDS = 1_000
+
+
+def _split(body: bytes, delimiter: str, width: int) -> Tokens | None:
+    """A file without quote characters (nor a lone carriage return) read as Python's csv module
+    reads it: a record ends at each line break and its cells at each delimiter. None when a
+    row has another number of cells than the header (a blank line, a ragged row), or the file
+    is not UTF-8: the caller reads it otherwise."""
+    try:
+        text = body.decode("utf-8").replace("\r", "")  # each \r is a \r\n's: a line break
+    except UnicodeDecodeError:
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the last line break ends the last record
+    if not lines:
+        return None
+    labels = lines[0].split(delimiter)
+    count = len(labels)
+    names = [str(i) for i in range(count)]
+    cells = pl.Series(lines[1:], dtype=pl.String).str.split(delimiter)
+    if count < 2 or not (cells.list.len() == count).all():
+        return None
+    rows = cells.explode().reshape((-1, count)) if len(cells) else None
+    data = (
+        rows.arr.to_struct(fields=names).struct.unnest()
+        if rows is not None
+        else pl.DataFrame(schema=dict.fromkeys(names, pl.String))
+    )
+    return _tokens(labels, [_columns(data, width, 2)])
 
 
 def _no_lone_cr(content: bytes) -> bool:
