@@ -39,6 +39,7 @@ def once_per_field() -> Iterator[None]:
 
     original = Field.__dict__["metadata_validate"]
     snakecase = stringcase.snakecase
+    select = vars(system).get("select_field_class")  # set when this is in force already
     Field.metadata_validate = classmethod(_checked_once(original.__func__))  # type: ignore[method-assign]
     system.select_field_class = _class_once(system)  # type: ignore[method-assign]
     stringcase.snakecase = _words_once(snakecase)
@@ -46,7 +47,10 @@ def once_per_field() -> Iterator[None]:
         yield
     finally:
         Field.metadata_validate = original  # type: ignore[method-assign]
-        del system.select_field_class
+        if select is None:
+            del system.select_field_class
+        else:
+            system.select_field_class = select  # type: ignore[method-assign]
         stringcase.snakecase = snakecase
 
 
