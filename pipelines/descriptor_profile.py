@@ -135,12 +135,12 @@ def _items(validator: Any, items: Any, instance: Any, schema: Any) -> Iterable[A
         return
     passed: set[str] = set()
     for index, item in enumerate(instance):
-        shape = _shape(item, free)
-        if shape is not None and shape in passed:
+        key = shape(item, free)
+        if key is not None and key in passed:
             continue
         errors = list(validator.descend(item, items, path=index))
-        if not errors and shape is not None:
-            passed.add(shape)
+        if not errors and key is not None:
+            passed.add(key)
         yield from errors
 
 
@@ -165,8 +165,15 @@ def _free_text(items: Any) -> tuple[str, ...]:
     if len(rest) != 1 or not rest <= {"oneOf", "anyOf"}:
         return ()
     alternatives = items[rest.pop()]
-    if not isinstance(alternatives, list) or not alternatives:
+    if not isinstance(alternatives, list):
         return ()
+    return free_text(alternatives)
+
+
+def free_text(alternatives: list[Any]) -> tuple[str, ...]:
+    """The properties that each of these object schemas lets be any string and that no other
+    of their keywords reads (only `type`, `required` and `properties` are allowed): none
+    when a schema says anything else."""
     names = None
     for alternative in alternatives:
         if not isinstance(alternative, dict) or set(alternative) - _ANNOTATIONS - {
@@ -186,16 +193,24 @@ def _free_text(items: Any) -> tuple[str, ...]:
     return tuple(sorted(names or ()))
 
 
-def _shape(item: Any, free: tuple[str, ...]) -> str | None:
+def shape(item: Any, free: Iterable[str]) -> str | None:
     """The item with its free text blanked (a string stays a string), as a key; None when it
-    is not plain JSON."""
-    if not isinstance(item, dict):
+    is not plain JSON (a key that is not a string included: JSON would write 1 as "1")."""
+    if not isinstance(item, dict) or not _string_keys(item):
         return None
     blanked = {k: "" if k in free and isinstance(v, str) else v for k, v in item.items()}
     try:
         return json.dumps(blanked, sort_keys=True, allow_nan=True)
     except (TypeError, ValueError):
         return None
+
+
+def _string_keys(value: dict[Any, Any] | list[Any]) -> bool:
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            return False
+        value = list(value.values())
+    return all(_string_keys(v) for v in value if isinstance(v, dict | list))
 
 
 def _search(pattern: str, text: str) -> bool:

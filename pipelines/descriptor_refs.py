@@ -49,6 +49,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from kzdata.pipelines.descriptor_once import once_per_field
 from kzdata.pipelines.descriptor_places import Parts, Places
 from kzdata.pipelines.finding import Finding
 from kzdata.pipelines.path_safety import unsafe_reason
@@ -90,7 +91,8 @@ def unsafe_references(places: Places, base: Path) -> list[Finding]:
     checked. `base` is the package folder."""
     from frictionless import Package
 
-    return list(_walk(places.descriptor, Package, [], _Walk(places, base)))
+    with once_per_field():  # a field type's class is looked up once, not once a field
+        return list(_walk(places.descriptor, Package, [], _Walk(places, base)))
 
 
 class _Walk:

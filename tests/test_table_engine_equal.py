@@ -422,3 +422,60 @@ def test_a_file_polars_reads_from_disk_holds_the_cells_pythons_csv_module_reads(
     assert read.labels == python.labels
     assert read.frame.to_dicts() == python.frame.to_dicts()
     assert read.extra == python.extra
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.text(alphabet=",;\t| a1\n\r\"'", max_size=80),
+    st.sampled_from([None, ",\t;|", ",", ";"]),
+)
+def test_the_dialect_is_sniffed_as_pythons_csv_module_sniffs_it(sample, delimiters) -> None:
+    def sniffed(sniffer: csv.Sniffer) -> tuple:
+        try:
+            d = sniffer.sniff(sample, delimiters)
+        except csv.Error as exc:
+            return ("error", str(exc))
+        return (d.delimiter, d.quotechar, d.doublequote, d.skipinitialspace, d.lineterminator)
+
+    assert sniffed(tokens.Sniffer()) == sniffed(csv.Sniffer())
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.lists(st.text(alphabet="a1 é\t;\x00", max_size=3), min_size=1, max_size=4),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+    st.sampled_from([",", ";", "\t"]),
+    st.integers(2, 5),
+)
+def test_a_file_without_quotes_is_split_as_pythons_csv_module_reads_it(
+    records, terminator, last_break, delimiter, width
+) -> None:
+    text = terminator.join(delimiter.join(cells) for cells in records)
+    text += terminator if last_break else ""
+    read = tokens._split(text.encode("utf-8"), delimiter, width)
+    if read is None:
+        return  # read otherwise: a ragged row, a blank line, or one column
+    dialect = {"delimiter": delimiter, "quotechar": '"', "doublequote": True}
+    python = tokens._python(text, type("D", (csv.excel,), dialect)(), width)
+    assert read.labels == python.labels
+    assert read.frame.to_dicts() == python.frame.to_dicts()
+    assert read.extra == python.extra
+
+
+def test_a_wide_file_without_quotes_is_split_and_one_with_them_is_not(tmp_path) -> None:
+    header = ",".join(f"f{n}" for n in range(tokens.SPLIT_MIN_FIELDS))
+    row = ",".join("1" for _ in range(tokens.SPLIT_MIN_FIELDS))
+    width = tokens.SPLIT_MIN_FIELDS
+    path = tmp_path / "t.csv"
+    path.write_bytes(f"{header}\n{row}\n".encode())
+    with mock.patch.object(tokens, "_frame", side_effect=AssertionError("not split")):
+        split = tokens._polars(path, csv.excel(), width, None)
+    assert split is not None and split.frame.height == 1
+    path.write_bytes(f'{header}\n"a""b"{row[1:]}\n'.encode())
+    with mock.patch.object(tokens, "_split", side_effect=AssertionError("split")):
+        assert tokens._polars(path, csv.excel(), width, None) is not None

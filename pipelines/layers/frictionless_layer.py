@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from kzdata.pipelines import descriptor_profile
+from kzdata.pipelines.descriptor_once import once_per_field
 from kzdata.pipelines.linear_patterns import linear_patterns
 from kzdata.pipelines.report import Finding, LayerItem
 from kzdata.pipelines.table_engine.layer_tables import Tables
@@ -35,8 +36,8 @@ def check(target: Target, limit: int) -> list[LayerItem]:
         # Not trusted: frictionless keeps refusing unsafe paths itself, as a second line. It
         # is given the descriptor with its schema and dialect files read in, as they were
         # checked: it reads no descriptor file itself. Its patterns run on a linear-time
-        # engine, never on Python's backtracking `re`.
-        with system.use_context(trusted=False), linear_patterns():
+        # engine, never on Python's backtracking `re`. Each shape of field is checked once.
+        with system.use_context(trusted=False), linear_patterns(), once_per_field():
             package = _read(Package, target, profile)
             if isinstance(package, Finding):
                 return [*profile, package]

@@ -208,14 +208,16 @@ def _guessed_header_row(resource: Any, tokens: Any) -> int:
     """The header row frictionless guesses for a dialect that does not declare one: the first
     row about as wide as the sample's rows on average (its Detector.detect_dialect)."""
     size = resource.detector.sample_size
-    raws = [str(i) for i in range(tokens.frame.width - 1)]
-    sample = tokens.frame.head(size - 1).select(
-        pl.sum_horizontal(pl.col(c).is_not_null() for c in raws)
-        + pl.col(ROW).replace_strict(
-            {r: len(e) for r, e in tokens.extra.items()}, default=0, return_dtype=pl.Int64
-        )
-    )
-    widths = [len(tokens.labels), *sample.to_series().to_list()]
+    head = tokens.frame.head(size - 1)
+    cells = head.drop(ROW)
+    if cells.null_count().sum_horizontal().item() == 0:
+        # No row short of cells (the usual case): no expression per column is needed.
+        filled = [cells.width] * cells.height
+    else:
+        filled = cells.select(pl.sum_horizontal(pl.all().is_not_null())).to_series().to_list()
+    rows = head.get_column(ROW).to_list()
+    widths = [len(tokens.labels)]
+    widths += [n + len(tokens.extra.get(row, ())) for n, row in zip(filled, rows, strict=True)]
     width = round(sum(widths) / len(widths))
     drift = max(round(width * 0.1), 1)
     for number, found in enumerate(widths, start=1):
@@ -256,19 +258,34 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
     missing cells. The cell errors come in that order, the row's key errors after them."""
     frame, columns = table.frame, table.columns
     steps = _key_steps(resource, table, reference)
+    # Which kinds of error each column holds at all, read column by column: a wide table has
+    # errors in few columns, and an expression per column would cost more than its cells.
+    held = _held(frame, columns)
+    # A row is blank when every cell of it is missing: none is while a field misses none.
+    blank = row_checks.blank(columns) if all(held[c.missing] for c in columns) else pl.lit(False)
+    erring = [
+        c
+        for c in columns
+        if held[c.type] or held[c.raw] or any(held[c.constraint(n)] for n in c.constraints)
+    ]
+    # Carried on: the columns of the fields that hold an error and those the key checks and
+    # the blank rows read, taken without an expression (one costs as much as the columns).
+    read = [blank, *(e for s in steps for e in (s.fails, s.near, _expr(s.detail)))]
+    names = [ROW, *(n for c in erring for n in (c.raw, c.type, *map(c.constraint, c.constraints)))]
+    names += [n for e in read for n in e.meta.root_names()]
     # Computed on the whole frame: they compare a row with earlier rows.
-    frame = frame.with_columns(
+    frame = frame[list(dict.fromkeys(names))].with_columns(
         *(s.fails.alias(f"__fails{i}") for i, s in enumerate(steps)),
         *(s.near.alias(f"__near{i}") for i, s in enumerate(steps)),
-        row_checks.blank(columns).alias("__blank"),
+        blank.alias("__blank"),
     )
     # Only rows with an error are located, with the rows their key errors point back to.
     flagged = [
         pl.col("__blank"),
         *(pl.col(f"__near{i}") for i in range(len(steps))),
-        *(pl.col(c.type) for c in columns),
-        *(pl.col(c.constraint(name)) for c in columns for name in c.constraints),
-        *(pl.col(c.raw).is_null() for c in columns),
+        *(pl.col(c.type) for c in erring if held[c.type]),
+        *(pl.col(m) for c in erring for m in map(c.constraint, c.constraints) if held[m]),
+        *(pl.col(c.raw).is_null() for c in erring if held[c.raw]),
     ]
     frame = frame.filter(pl.any_horizontal(flagged))
     if frame.height == 0:
@@ -284,17 +301,8 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
             accessed.setdefault(name, (i, len(accessed)))
     not_blank = ~pl.col("__blank")
     parts: list[pl.DataFrame] = []
-    # Which kinds of error each column holds at all: a wide table has errors in few columns.
-    # Read in one pass (numpy, null counts), not one polars expression per column.
-    marks = [
-        "__blank",
-        *(f"__fails{i}" for i in range(len(steps))),
-        *(c.type for c in columns),
-        *(c.constraint(name) for c in columns for name in c.constraints),
-    ]
-    held = dict(zip(marks, frame.select(marks).to_numpy().any(axis=0).tolist(), strict=True))
-    raws = [c.raw for c in columns]
-    held.update(zip(raws, (n > 0 for n in frame.select(raws).null_count().row(0)), strict=True))
+    marks = ["__blank", *(f"__fails{i}" for i in range(len(steps)))]
+    held.update(zip(marks, (bool(frame.get_column(m).any()) for m in marks), strict=True))
 
     def add(condition, rank, order, sub, code, number=0, detail=None, mark="") -> None:
         if not held[mark]:
@@ -312,9 +320,7 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
             parts.append(hit)
 
     add(pl.col("__blank"), BLANK, 0, 0, "blank-row", mark="__blank")
-    for c in columns:
-        if not (held[c.type] or held[c.raw] or any(held[c.constraint(n)] for n in c.constraints)):
-            continue
+    for c in erring:
         if c.name in accessed:
             step, position = accessed[c.name]
             early = pl.col("__trigger") >= step
@@ -334,6 +340,17 @@ def _located(resource: Any, table: Evaluated, reference: Reference) -> pl.DataFr
         add(pl.col(f"__fails{i}"), KEYS, i, 0, step.code, step.number, detail, f"__fails{i}")
     located = pl.concat(parts, how="vertical_relaxed") if parts else _EMPTY.clear()
     return pl.concat([located, _extra_cells(table, frame)], how="vertical_relaxed")
+
+
+def _held(frame: pl.DataFrame, columns: list[FieldColumns]) -> dict[str, bool]:
+    """Whether each field's missing, type and constraint columns are true anywhere, and its
+    raw column null anywhere (a missing cell), by column name."""
+    series = dict(zip(frame.columns, frame.get_columns(), strict=True))
+    held = {c.raw: series[c.raw].null_count() > 0 for c in columns}
+    for c in columns:
+        for name in (c.missing, c.type, *map(c.constraint, c.constraints)):
+            held[name] = bool(series[name].any())
+    return held
 
 
 def _expr(value: Any) -> pl.Expr:
@@ -447,6 +464,8 @@ def _errors(resource: Any, table: Evaluated, kept: pl.DataFrame) -> list[Any]:
     """frictionless's error objects for the kept locations, their messages its own."""
     from frictionless import errors
 
+    if kept.is_empty():
+        return []  # a wide table's cells are not selected for nothing
     numbers = kept.get_column("row").unique().to_list()
     raws = [c.raw for c in table.columns]
     cells_of = {

@@ -119,7 +119,7 @@ def _python_dialect(resource: Any, prefix: bytes) -> Any:
     sample = [line for _, line in zip(range(SAMPLE_SIZE), lines, strict=False)]
     delimiter = control.get_defined("delimiter", default=",\t;|")
     try:
-        config = csv.Sniffer().sniff("".join(sample), delimiter)
+        config = Sniffer().sniff("".join(sample), delimiter)
     except csv.Error:
         config = csv.excel()
     if config.quotechar == "'":
@@ -130,6 +130,17 @@ def _python_dialect(resource: Any, prefix: bytes) -> Any:
     control.set_not_defined("quote_char", config.quotechar, distinct=True)
     control.set_not_defined("skip_initial_space", config.skipinitialspace, distinct=True)
     return control.to_python()
+
+
+class Sniffer(csv.Sniffer):
+    """Python's csv.Sniffer, which frictionless sniffs with, without its search for quoted
+    text in a sample that holds no quote character: each of the search's patterns needs one,
+    so it finds nothing there, and it takes a second on the 100 lines of a wide table."""
+
+    def _guess_quote_and_delimiter(self, data: str, delimiters: Any) -> Any:
+        if '"' not in data and "'" not in data:
+            return "", False, None, 0
+        return super()._guess_quote_and_delimiter(data, delimiters)
 
 
 def _plain(config: Any) -> bool:
@@ -161,6 +172,11 @@ def _polars(path: Path, config: Any, width: int, pool: Executor | None) -> Token
     cells (but for a file with no line feed at its end, which is read with one added)."""
     if width < 2:
         return None
+    if width >= SPLIT_MIN_FIELDS:
+        body = _body(path.read_bytes())
+        if b'"' not in body and _no_lone_cr(body):
+            return _split(body, config.delimiter, width)
+        del body
     source = path if _ends_in_line_feed(path) else _terminated(_body(path.read_bytes()))
     frame = _frame(source, config.delimiter)
     if frame is None:
@@ -172,6 +188,40 @@ def _polars(path: Path, config: Any, width: int, pool: Executor | None) -> Token
     if pool is not None:
         tokens.proved = pool.submit(proof).result
     return tokens
+
+
+# From this many fields a file without quotes is read by splitting its lines: polars's CSV
+# reader costs per column and per block of rows, more than the cells of a wide, short table.
+SPLIT_MIN_FIELDS = 1_000
+
+
+def _split(body: bytes, delimiter: str, width: int) -> Tokens | None:
+    """A file without quote characters (nor a lone carriage return) read as Python's csv module
+    reads it: a record ends at each line break and its cells at each delimiter. None when a
+    row has another number of cells than the header (a blank line, a ragged row), or the file
+    is not UTF-8: the caller reads it otherwise."""
+    try:
+        text = body.decode("utf-8").replace("\r", "")  # each \r is a \r\n's: a line break
+    except UnicodeDecodeError:
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the last line break ends the last record
+    if not lines:
+        return None
+    labels = lines[0].split(delimiter)
+    count = len(labels)
+    names = [str(i) for i in range(count)]
+    cells = pl.Series(lines[1:], dtype=pl.String).str.split(delimiter)
+    if count < 2 or not (cells.list.len() == count).all():
+        return None
+    rows = cells.explode().reshape((-1, count)) if len(cells) else None
+    data = (
+        rows.arr.to_struct(fields=names).struct.unnest()
+        if rows is not None
+        else pl.DataFrame(schema=dict.fromkeys(names, pl.String))
+    )
+    return _tokens(labels, [_columns(data, width, 2)])
 
 
 def _no_lone_cr(content: bytes) -> bool:
@@ -254,15 +304,15 @@ def _columns(
     """Rows read by polars as `width` columns named "0", "1" ..., and the cells beyond them by
     row number (the first row is row `number`)."""
     names = data.columns
-    columns = [
-        (pl.col(names[i]) if i < len(names) else pl.lit(None, pl.String)).alias(str(i))
-        for i in range(width)
-    ]
     extra: dict[int, list[str]] = {}
     if data.width > width:  # every row has these cells: rare, so kept as Python lists
-        for n, cells in enumerate(data.select(data.columns[width:]).rows(), start=number):
+        for n, cells in enumerate(data.select(names[width:]).rows(), start=number):
             extra[n] = list(cells)
-    return data.select(columns), extra
+        data = data.drop(names[width:])
+    # Renamed, not selected: an expression per column costs a wide table more than its cells.
+    data = data.rename({name: str(i) for i, name in enumerate(data.columns)})
+    missing = [pl.lit(None, pl.String).alias(str(i)) for i in range(data.width, width)]
+    return (data.with_columns(missing) if missing else data), extra
 
 
 def _tokens(labels: list[str], parts: list[tuple[pl.DataFrame, dict[int, list[str]]]]) -> Tokens:
