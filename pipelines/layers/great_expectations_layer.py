@@ -70,12 +70,16 @@ def check(target: Target, limit: int) -> list[LayerItem]:
                 items.append(NotChecked(LAYER, f"{', '.join(suite.rules)}: {got}", suite.resource))
                 continue
             frame = spec.build(got)
+            del got
             if runner is None:
                 from kzdata.pipelines.expectation_runner import ExpectationRunner
 
                 runner = ExpectationRunner()
             outcomes = runner.run(suite, frame)
             items += findings(suite, frame, outcomes, tables.path(suite.resource), limit)
+            # Let go before the next frame is built: two million-row frames at once are the
+            # layer's peak otherwise.
+            del frame
     finally:
         if runner is not None:
             runner.close()
