@@ -121,6 +121,17 @@ class PackageTables:
         if not self._reads:
             return
         self._reads.pop(0)
+        self._narrow()
+
+    def still_read(self, reads: Reads) -> None:
+        """The layer running now reads only `reads` from here on (what is left of its work):
+        each table read keeps only those columns and the later layers'."""
+        if not self._reads:
+            return
+        self._reads[0] = (reads, self._reads[0][1])
+        self._narrow()
+
+    def _narrow(self) -> None:
         for index, got in list(self._loaded.items()):
             if isinstance(got, TableUnavailable):
                 continue

@@ -94,7 +94,7 @@ class LoadedTable:
         table = LoadedTable(self.schema, self.text.select(kept), self.types, self.first_row)
         if parsed:
             values = self.__dict__["typed"]
-            read = [c for c in self.text.columns if c in typed and c in values.columns]
+            read = [c for c in self.types if c in typed and c in values.columns]
             marks = [invalid_column(c) for c in read if invalid_column(c) in values.columns]
             table.__dict__["typed"] = values.select(ROW, *read, *marks)
         return table
