@@ -143,11 +143,13 @@ def citation_statements(t: Tables) -> pl.DataFrame:
     low = pl.when(point).then(pl.col("reading_value")).otherwise(pl.col("reading_lower"))
     high = pl.when(point).then(pl.col("reading_value")).otherwise(pl.col("reading_upper"))
     shown = [x.cast(pl.String).fill_null("unbounded") for x in (low, high)]
-    return (
-        citations.join(
-            uncarried(citations), on=["quote", "stated_value"], how="anti", maintain_order="left"
+    unread = uncarried(citations)
+    if not unread.is_empty():  # usually empty: the citations are then not copied for nothing
+        citations = citations.join(
+            unread, on=["quote", "stated_value"], how="anti", maintain_order="left"
         )
-        .select(ROW, "citation_id", "observation_id", "stated_value", "qualifier")
+    return (
+        citations.select(ROW, "citation_id", "observation_id", "stated_value", "qualifier")
         .join(
             readings,
             on=["stated_value", "qualifier"],
