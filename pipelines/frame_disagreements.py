@@ -75,9 +75,8 @@ def observation_agreements(t: Tables) -> pl.DataFrame:
             .then(pl.col("status"))
             .alias("reasonless_dispute"),
         )
-        .join(described, on=ROW, how="left")
-        .join(undeclared, on=ROW, how="left")
-        .sort(ROW)
+        .join(described, on=ROW, how="left", maintain_order="left")
+        .join(undeclared, on=ROW, how="left", maintain_order="left")
     )
 
 

@@ -27,7 +27,7 @@ def observation_facts(t: Tables) -> pl.DataFrame:
         .otherwise(row.min().over(keys))
         .alias("same_fact_row"),
     )
-    return frame.join(repeated, on=ROW, how="left").sort(ROW)
+    return frame.join(repeated, on=ROW, how="left", maintain_order="left")
 
 
 def _dispute_key(t: Tables, keys: list[str]) -> pl.Expr:

@@ -117,11 +117,11 @@ def observation_statements(t: Tables) -> pl.DataFrame:
         "primary_citation_id",
         *compared,
         readable(observations, compared).alias("__readable"),
-    ).join(cited, on="primary_citation_id", how="inner")
+    ).join(cited, on="primary_citation_id", how="inner", maintain_order="left")
     expected = [f"expected_{c}" for c in compared]
     return frame.with_columns(
         pl.when(pl.col("__readable")).then(pl.col(c)).alias(c) for c in expected
-    ).sort(ROW)
+    )
 
 
 def citation_statements(t: Tables) -> pl.DataFrame:
@@ -143,11 +143,21 @@ def citation_statements(t: Tables) -> pl.DataFrame:
     low = pl.when(point).then(pl.col("reading_value")).otherwise(pl.col("reading_lower"))
     high = pl.when(point).then(pl.col("reading_value")).otherwise(pl.col("reading_upper"))
     shown = [x.cast(pl.String).fill_null("unbounded") for x in (low, high)]
+    unread = uncarried(citations)
+    if not unread.is_empty():  # usually empty: the citations are then not copied for nothing
+        citations = citations.join(
+            unread, on=["quote", "stated_value"], how="anti", maintain_order="left"
+        )
     return (
-        citations.join(uncarried(citations), on=["quote", "stated_value"], how="anti")
-        .select(ROW, "citation_id", "observation_id", "stated_value", "qualifier")
-        .join(readings, on=["stated_value", "qualifier"], how="inner", nulls_equal=True)
-        .join(bounded, on="observation_id", how="left")
+        citations.select(ROW, "citation_id", "observation_id", "stated_value", "qualifier")
+        .join(
+            readings,
+            on=["stated_value", "qualifier"],
+            how="inner",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        .join(bounded, on="observation_id", how="left", maintain_order="left")
         .select(
             ROW,
             "citation_id",
@@ -164,5 +174,4 @@ def citation_statements(t: Tables) -> pl.DataFrame:
             "observation_lower_bound",
             "observation_upper_bound",
         )
-        .sort(ROW)
     )

@@ -2,10 +2,12 @@
 by the layers of one validation (`loaded(target)`); narrowed to what a frame reads
 (kzdata.pipelines.frame_spec.FrameSpec) for the Great Expectations suites.
 
-When the layers to run say what they read (`plan(target, reads)`), a table keeps only the
-columns they read, and after each layer (`done()`) only those the layers still to run read:
-at a million rows, free text no rule reads (notes, origins) and a table no later layer reads
-would otherwise stay in memory to the end."""
+When the layers to run say what they read (`plan(target, reads, forms)`), a table keeps only
+the columns they read, and after each layer (`done()`) only those the layers still to run read,
+in the forms they read them (its cells as written, TEXT; its typed values, TYPED): at a million
+rows, free text no rule reads (notes, origins), the text of a number only the typed value of
+which is read later, and a table no later layer reads would otherwise stay in memory to the
+end."""
 
 from __future__ import annotations
 
@@ -28,6 +30,9 @@ from kzdata.pipelines.typed_table import (
 Kinds = Mapping[str, Any]
 # What one layer reads: resource name -> the columns it reads of it (none: only its rows).
 Reads = Mapping[str, Collection[str]]
+# The forms of a table a layer reads: its cells as written, its typed values.
+TEXT, TYPED = "text", "typed"
+BOTH = frozenset({TEXT, TYPED})
 
 
 def loaded(target: Target) -> PackageTables:
@@ -38,20 +43,26 @@ def loaded(target: Target) -> PackageTables:
     return target.tables
 
 
-def plan(target: Target, reads: Sequence[Reads]) -> PackageTables:
+def plan(
+    target: Target, reads: Sequence[Reads], forms: Sequence[Collection[str]] | None = None
+) -> PackageTables:
     """The tables of `target` for the layers that will read them, in the order they run, each
-    saying what it reads: a table is read with the columns any of them reads, and narrowed
-    after each layer (`PackageTables.done`)."""
-    target.tables = PackageTables(target, reads)
+    saying what it reads, and in which `forms` (TEXT, TYPED; both when not said): a table is
+    read with the columns any of them reads, and narrowed after each layer
+    (`PackageTables.done`)."""
+    said = list(forms) if forms is not None else [BOTH] * len(reads)
+    target.tables = PackageTables(target, list(zip(reads, said, strict=True)))
     return target.tables
 
 
 class PackageTables:
     """The package's resources by name (the first of a repeated name), read on first use."""
 
-    def __init__(self, target: Target, reads: Sequence[Reads] | None = None) -> None:
+    def __init__(
+        self, target: Target, reads: Sequence[tuple[Reads, Collection[str]]] | None = None
+    ) -> None:
         self._base = target.basepath
-        # What the layers still to run read; None: every column, to the end.
+        # What the layers still to run read, and in which forms; None: all of it, to the end.
         self._reads = list(reads) if reads is not None else None
         # Schema and dialect files come read in, as they were checked when the target opened.
         self._all: list[Any] = list(target.checked["resources"])
@@ -68,7 +79,7 @@ class PackageTables:
         Raises TableUnavailable."""
         if index not in self._loaded:
             try:
-                wanted = self._wanted(self._all[index])
+                wanted = self._wanted(self._all[index], BOTH)
                 self._loaded[index] = read_table(self._all[index], self._base, wanted)
             except TableUnavailable as exc:
                 self._loaded[index] = exc
@@ -93,7 +104,7 @@ class PackageTables:
         index = self._index[name]
         if index in self._loaded or (self._reads is not None and not self._read_later(resource)):
             return
-        wanted = self._wanted(resource)
+        wanted = self._wanted(resource, BOTH)
         columns = [f for f in fields if wanted is None or f in wanted] or list(fields[:1])
         handed = frames(columns)
         if handed is None:
@@ -110,27 +121,42 @@ class PackageTables:
         if not self._reads:
             return
         self._reads.pop(0)
+        self._narrow()
+
+    def still_read(self, reads: Reads) -> None:
+        """The layer running now reads only `reads` from here on (what is left of its work):
+        each table read keeps only those columns and the later layers'."""
+        if not self._reads:
+            return
+        self._reads[0] = (reads, self._reads[0][1])
+        self._narrow()
+
+    def _narrow(self) -> None:
         for index, got in list(self._loaded.items()):
             if isinstance(got, TableUnavailable):
                 continue
-            wanted = self._wanted(self._all[index])
-            if wanted is None:
+            resource = self._all[index]
+            text, typed = self._wanted(resource, {TEXT}), self._wanted(resource, {TYPED})
+            if text is None or typed is None:
                 continue
-            if not self._read_later(self._all[index]):
+            if not self._read_later(resource):
                 del self._loaded[index]
             else:
-                self._loaded[index] = got.narrowed(wanted)
+                self._loaded[index] = got.narrowed(text, typed)
 
-    def _wanted(self, resource: Any) -> set[str] | None:
-        """The columns the layers still to run read of `resource`; None: every column."""
+    def _wanted(self, resource: Any, forms: Collection[str]) -> set[str] | None:
+        """The columns the layers still to run read of `resource` in any of `forms`; None:
+        every column."""
         if self._reads is None:
             return None
         name = resource.get("name") if isinstance(resource, dict) else None
-        return {c for reads in self._reads for c in reads.get(name, ())}
+        return {
+            c for reads, read in self._reads if set(read) & set(forms) for c in reads.get(name, ())
+        }
 
     def _read_later(self, resource: Any) -> bool:
         name = resource.get("name") if isinstance(resource, dict) else None
-        return any(name in reads for reads in self._reads or ())
+        return any(name in reads for reads, _ in self._reads or ())
 
     def names(self) -> list[str]:
         return list(self._resources)

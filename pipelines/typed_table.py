@@ -84,17 +84,19 @@ class LoadedTable:
             how="horizontal",
         ).select(ROW, *present, *(invalid_column(n) for n in checked))
 
-    def narrowed(self, columns: Collection[str]) -> LoadedTable:
-        """The table with only `columns` (those it has; its first column when it has none of
-        them, to keep its rows), typed too when it was; the rest of its memory let go."""
-        kept = _kept(self.text.columns, columns)
+    def narrowed(self, text: Collection[str], typed: Collection[str]) -> LoadedTable:
+        """The table with only the `text` columns of its text and the `typed` columns of its
+        typed values (those it has; its text keeps its first column when it has none of them,
+        to keep its rows); the rest of its memory let go. Typed values not parsed yet are
+        parsed later from the text, which then keeps the `typed` columns too."""
+        parsed = "typed" in self.__dict__
+        kept = _kept(self.text.columns, text if parsed else {*text, *typed})
         table = LoadedTable(self.schema, self.text.select(kept), self.types, self.first_row)
-        if "typed" in self.__dict__:
-            typed = self.__dict__["typed"]
-            marks = [invalid_column(c) for c in kept if invalid_column(c) in typed.columns]
-            table.__dict__["typed"] = typed.select(
-                ROW, *(c for c in kept if c in typed.columns), *marks
-            )
+        if parsed:
+            values = self.__dict__["typed"]
+            read = [c for c in self.types if c in typed and c in values.columns]
+            marks = [invalid_column(c) for c in read if invalid_column(c) in values.columns]
+            table.__dict__["typed"] = values.select(ROW, *read, *marks)
         return table
 
 
@@ -177,4 +179,6 @@ def readable(frame: pl.DataFrame, columns: Iterable[str]) -> pl.Expr:
 def first_per_key(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     """One row per key, the first: a repeated key is the primary key finding of the other
     layers, never a reason for a join to multiply rows."""
-    return frame.filter(pl.col(key).is_not_null()).unique(key, keep="first", maintain_order=True)
+    first = frame.select(pl.col(key).is_not_null() & pl.col(key).is_first_distinct()).to_series()
+    # Keys are usually unique: the frame itself then, not a copy of a million rows.
+    return frame if first.all() else frame.filter(first)

@@ -45,6 +45,14 @@ READS: dict[str, Reads] = {
     "great_expectations": great_expectations_layer.reads,
     "provenance": provenance_layer.reads,
 }
+# Which form of those columns each reads (package_tables.TEXT, TYPED): the cells as written
+# (the pandera findings quote them, the provenance layer reads quotes), the typed values (the
+# rules compare them), so that neither is kept for a layer that reads only the other.
+FORMS: dict[str, frozenset[str]] = {
+    "pandera": frozenset({"text", "typed"}),
+    "great_expectations": frozenset({"typed"}),
+    "provenance": frozenset({"text"}),
+}
 
 
 def validate(
@@ -179,7 +187,7 @@ def _plan(target: Target, readers: list[str]) -> list[LayerItem]:
             return [_crashed(name, exc)]
     from kzdata.pipelines.package_tables import plan
 
-    plan(target, reads)
+    plan(target, reads, [FORMS[name] for name in readers])
     return []
 
 

@@ -4,7 +4,7 @@ of what no later layer reads (kzdata.pipelines.package_tables.plan)."""
 from __future__ import annotations
 
 from kzdata.pipelines.layers import great_expectations_layer, pandera_layer, provenance_layer
-from kzdata.pipelines.package_tables import loaded, plan
+from kzdata.pipelines.package_tables import BOTH, TEXT, TYPED, loaded, plan
 from kzdata.pipelines.target import open_target
 from kzdata.pipelines.typed_table import ROW, invalid_column
 
@@ -20,6 +20,41 @@ def test_a_planned_table_holds_only_the_columns_read_and_is_narrowed_layer_by_la
     assert narrowed.text.columns == ["value"]
     assert narrowed.typed.columns == [ROW, "value", invalid_column("value")]
     assert narrowed.typed[ROW].to_list() == observations.typed[ROW].to_list()
+
+
+def test_a_table_keeps_each_column_in_the_forms_later_layers_read_it(package):
+    target = open_target(package.folder)
+    reads = [{"observations": {"value", "precision"}}, {"observations": {"precision"}}]
+    tables = plan(target, [*reads, {"observations": {"value"}}], [BOTH, {TEXT}, {TYPED}])
+    observations = tables.get("observations")
+    typed = observations.typed
+    tables.done()
+    narrowed = tables.get("observations")
+    assert narrowed.text.columns == ["precision"]
+    assert narrowed.typed.columns == [ROW, "value", invalid_column("value")]
+    assert narrowed.typed["value"].to_list() == typed["value"].to_list()
+    assert narrowed.text["precision"].to_list() == observations.text["precision"].to_list()
+
+
+def test_a_table_not_parsed_yet_keeps_the_text_its_typed_values_are_parsed_from(package):
+    target = open_target(package.folder)
+    tables = plan(target, [{}, {"observations": {"value"}}], [BOTH, {TYPED}])
+    tables.get("observations")  # read, not parsed
+    tables.done()
+    assert tables.get("observations").typed.columns == [ROW, "value", invalid_column("value")]
+
+
+def test_a_layer_that_reads_less_from_here_on_lets_go_of_the_rest(package):
+    target = open_target(package.folder)
+    reads = [{"observations": {"value", "precision"}, "sources": {"source_id"}}]
+    tables = plan(target, [*reads, {"observations": {"precision"}}])
+    sources = tables.get("sources")
+    assert "value" in tables.get("observations").typed.columns  # parsed
+    tables.still_read({"observations": {"value"}})
+    assert tables.get("observations").text.columns == ["value", "precision"]
+    assert tables.get("sources") is not sources  # let go: read again, as asked for
+    tables.still_read({})
+    assert tables.get("observations").typed.columns == [ROW, "precision"]
 
 
 def test_a_table_no_later_layer_reads_is_let_go(package):

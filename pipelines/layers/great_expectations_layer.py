@@ -9,6 +9,7 @@ Expectations is imported only when a suite has something to check.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kzdata.pipelines.report import LayerItem, NotChecked
@@ -25,11 +26,16 @@ LAYER = "great_expectations"
 def reads(target: Target) -> dict[str, set[str]]:
     """The columns the suites' frames read of each table (a table whose rows are counted and
     no more: none)."""
-    from kzdata.pipelines.expectation_frames import FRAMES
+    from kzdata.pipelines.expectation_frames import FRAMES, rows_frame
     from kzdata.schemas.expectation_suites import row_counts
 
-    found: dict[str, set[str]] = {name: set() for name in row_counts()}
-    for spec in FRAMES.values():
+    return _read_by([*FRAMES.values(), *(rows_frame(name) for name in row_counts())])
+
+
+def _read_by(specs: Iterable[FrameSpec]) -> dict[str, set[str]]:
+    """The columns the frames of `specs` read of each table."""
+    found: dict[str, set[str]] = {}
+    for spec in specs:
         for name, columns in [*spec.needs.items(), *spec.optional.items()]:
             found.setdefault(name, set()).update(columns)
     return found
@@ -64,18 +70,24 @@ def check(target: Target, limit: int) -> list[LayerItem]:
             items.append(NotChecked(LAYER, reason, resource=name))
     runner: ExpectationRunner | None = None
     try:
-        for suite, spec in plans:
+        for done, (suite, spec) in enumerate(plans, 1):
             got = tables.resolve(spec.needs, spec.optional, KINDS)
+            # The tables keep only what the suites still to run read (and the later layers).
+            tables.still_read(_read_by(s for _, s in plans[done:]))
             if isinstance(got, str):
                 items.append(NotChecked(LAYER, f"{', '.join(suite.rules)}: {got}", suite.resource))
                 continue
             frame = spec.build(got)
+            del got
             if runner is None:
                 from kzdata.pipelines.expectation_runner import ExpectationRunner
 
                 runner = ExpectationRunner()
             outcomes = runner.run(suite, frame)
             items += findings(suite, frame, outcomes, tables.path(suite.resource), limit)
+            # Let go before the next frame is built: two million-row frames at once are the
+            # layer's peak otherwise.
+            del frame
     finally:
         if runner is not None:
             runner.close()
