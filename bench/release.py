@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from validate import BIN, SHIPPED, grow  # a sibling script, not a package
+from validate import BIN, ENVIRONMENT, SHIPPED, grow  # a sibling script, not a package
 
 
 def change(folder: Path, share: float = 0.01) -> None:
@@ -53,7 +53,7 @@ def change(folder: Path, share: float = 0.01) -> None:
 
 def seconds(command: list[str]) -> tuple[float, int, str]:
     start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True, env=ENVIRONMENT)
     return time.perf_counter() - start, result.returncode, result.stdout
 
 

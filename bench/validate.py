@@ -26,8 +26,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# Importing polars sets its allocator's setting in this process's environment, which every
+# command run from here would inherit: kzdata's own (cli/main.py) would then not apply. Kept as
+# the user's shell has it, for the commands.
+ENVIRONMENT = dict(os.environ)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from packages import SHIPPED, copy_shipped, grow, seed_faults, wide  # a sibling script
+from packages import SHIPPED, copy_shipped, grow, seed_faults, wide  # noqa: E402 (a sibling)
 
 BIN = Path(sys.executable).parent
 TIME = shutil.which("time", path="/usr/bin")
@@ -35,7 +40,7 @@ TIME = shutil.which("time", path="/usr/bin")
 # layers) is not run.
 FRICTIONLESS_MAX_ROWS = 1_000_000
 
-__all__ = ["BIN", "SHIPPED", "grow", "main"]
+__all__ = ["BIN", "ENVIRONMENT", "SHIPPED", "grow", "main"]
 
 
 @dataclass
@@ -54,7 +59,9 @@ def run(command: list[str], repeat: int) -> Run:
             # would start its peak at this one's size.
             timed = [TIME, "-f", "%M", "-o", report.name, *command] if TIME else command
             start = time.perf_counter()
-            process = subprocess.Popen(timed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                timed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENVIRONMENT
+            )
             _, status, usage = os.wait4(process.pid, 0)
             times.append(time.perf_counter() - start)
             kilobytes = int(report.read().split()[-1]) if TIME else usage.ru_maxrss
