@@ -290,14 +290,7 @@ class _Scan:
             return False  # a carriage return or another control character
         # Inside quotes before each mark: every quote toggles (a doubled quote twice).
         inside = np.bitwise_xor.accumulate(quotes) ^ quotes ^ self.quoted
-        opening = marks[quotes & ~inside]
-        if len(opening) and not self.malformed:
-            previous = array[np.maximum(opening - 1, 0)]
-            if opening[0] == 0:
-                previous[0] = self.last_byte
-            expected = (previous == self.delimiter) | (previous == _LF) | (previous == _CR)
-            if not (expected | (previous == self.quote)).all():
-                self.malformed = True
+        self.note_openings(array, marks[quotes & ~inside])
         breaks = marks[lfs & ~inside]
         first, last = (int(breaks[0]), int(breaks[-1])) if len(breaks) else (-1, -1)
         # The delimiters after the last line break, outside quotes.
@@ -342,6 +335,19 @@ class _Scan:
             found.append(block[marks])
             positions.append(marks + start)
         return np.concatenate(positions), np.concatenate(found)
+
+    def note_openings(self, array: np.ndarray, opening: np.ndarray) -> None:
+        """Note that a quote opens inside a cell when one of the quotes at `opening` (offsets
+        in `array`, the piece's bytes) follows anything but a delimiter, a line break or a
+        quote (a doubled quote inside quotes reopens right after the quote that closed)."""
+        if not len(opening) or self.malformed:
+            return
+        previous = array[np.maximum(opening - 1, 0)]
+        if opening[0] == 0:
+            previous[0] = self.last_byte
+        expected = (previous == self.delimiter) | (previous == _LF) | (previous == _CR)
+        if not (expected | (previous == self.quote)).all():
+            self.malformed = True
 
     def _hits(self, base: int, chunk: bytes, start: int) -> list[tuple[str, int, str, Any]]:
         """(rule, offset, message, value) of every suspect byte or character of a chunk that
@@ -460,15 +466,7 @@ class _Structure:
             inside = after ^ quotes
             if scan.quoted:
                 inside = ~inside
-            opening = positions[quotes & ~inside]
-            if len(opening) and not scan.malformed:
-                previous = array[np.maximum(opening - 1, 0)]
-                if opening[0] == 0:
-                    previous[0] = scan.last_byte
-                expected = (previous == scan.delimiter) | (previous == _LF) | (previous == _CR)
-                # A doubled quote inside quotes reopens right after the quote that closed.
-                if not (expected | (previous == scan.quote)).all():
-                    scan.malformed = True
+            scan.note_openings(array, positions[quotes & ~inside])
             scan.quoted = bool(after[-1]) ^ scan.quoted
             keep = ~quotes & ~inside
             positions, kinds = positions[keep], kinds[keep]
