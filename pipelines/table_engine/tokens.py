@@ -169,15 +169,18 @@ def _polars(path: Path, config: Any, width: int, pool: Executor | None) -> Token
     A file written otherwise (blank lines, ragged rows, needless quotes, stray quotes, a lone
     carriage return) is read by Python's csv module instead. polars reads the file itself and
     the proof reads it a piece at a time: the file's bytes are never held whole beside its
-    cells (but for a file with no line feed at its end, which is read with one added)."""
+    cells (but for a file with no line feed at its end, read with one added, and a file of
+    SPLIT_MIN_FIELDS fields or more, read whole to be split)."""
     if width < 2:
         return None
+    source: bytes | Path = path
     if width >= SPLIT_MIN_FIELDS:
         body = _body(path.read_bytes())
         if b'"' not in body and _no_lone_cr(body):
             return _split(body, config.delimiter, width)
-        del body
-    source = path if _ends_in_line_feed(path) else _terminated(_body(path.read_bytes()))
+        source = _terminated(body)  # read already: not read a second time
+    elif not _ends_in_line_feed(path):
+        source = _terminated(_body(path.read_bytes()))
     frame = _frame(source, config.delimiter)
     if frame is None:
         return None
