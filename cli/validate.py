@@ -13,12 +13,18 @@ from kzdata.pipelines.descriptor_limits import (
     MAX_DESCRIPTOR_DEPTH,
     MAX_DESCRIPTOR_FINDINGS,
 )
+from kzdata.pipelines.fetch_limits import (
+    MAX_BYTES,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_MEMBERS,
+    MAX_RATIO,
+    MAX_REDIRECTS,
+    READ_TIMEOUT,
+)
+from kzdata.pipelines.fetch_limits import MAX_DESCRIPTOR_BYTES as MAX_REMOTE_DESCRIPTOR_BYTES
 from kzdata.pipelines.finding import DEFAULT_LIMIT
 from kzdata.pipelines.finding_policy import MESSAGE_CHARS, VALUE_CHARS
-from kzdata.pipelines.remote import MAX_DESCRIPTOR_BYTES as MAX_REMOTE_DESCRIPTOR_BYTES
-from kzdata.pipelines.remote import MAX_FILES
-from kzdata.pipelines.remote_http import MAX_FILE_BYTES, MAX_REDIRECTS, READ_TIMEOUT
-from kzdata.pipelines.safe_zip import MAX_BYTES, MAX_MEMBERS, MAX_RATIO
 from kzdata.pipelines.table_limits import BYTES_MARGIN, MAX_CELL_BYTES
 
 ZIPS, URLS, RELEASES = "Zip targets", "URL targets", "Releases"

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from kzdata.pipelines.build import BuildResult
     from kzdata.pipelines.report import Report
 
-from kzdata.pipelines.version import VERSION as __version__
-
 __all__ = ["__version__", "build", "load", "package_path", "validate"]
 
 
@@ -52,6 +50,16 @@ def load(target: str | Path | None = None, validate: bool = True) -> dict[str, p
     from kzdata.pipelines.load import load as _load
 
     return _load(target if target is not None else package_path(), validate=validate)
+
+
+def __getattr__(name: str) -> str:
+    # The version is read from the installed metadata (importlib.metadata, about 30 ms) only
+    # when asked for, so that `kzdata --help` does not pay for it.
+    if name == "__version__":
+        from kzdata.pipelines.version import VERSION
+
+        return VERSION
+    raise AttributeError(f"module 'kzdata' has no attribute {name!r}")
 
 
 def package_path() -> Path:

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from kzdata.pipelines.finding import INTERNAL_RULE, Finding
-from kzdata.pipelines.severities import Severities
+
+if TYPE_CHECKING:  # read at run time only through the object passed in
+    from kzdata.pipelines.severities import Severities
 
 MASK = "***"
 # Characters of a cell's value a finding quotes, and of a message; the rest is cut.

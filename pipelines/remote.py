@@ -38,13 +38,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 from kzdata.pipelines import release_marker, remote_http, remote_paths, safe_zip
 from kzdata.pipelines.errors import CannotRun
-from kzdata.pipelines.remote_http import (
+from kzdata.pipelines.fetch_limits import (
     CONNECT_TIMEOUT,
+    MAX_DESCRIPTOR_BYTES,
     MAX_FILE_BYTES,
+    MAX_FILES,
     MAX_REDIRECTS,
     READ_TIMEOUT,
-    UnsafeRemote,
 )
+from kzdata.pipelines.remote_http import UnsafeRemote
 
 __all__ = [
     "CONNECT_TIMEOUT",
@@ -63,8 +65,6 @@ __all__ = [
 ]
 
 DESCRIPTOR = "datapackage.json"
-MAX_FILES = 10_000  # files one descriptor may make kzdata fetch, like a zip's members
-MAX_DESCRIPTOR_BYTES = 64 * 1024**2  # a descriptor is parsed in memory, so it is kept small
 GONE = {404, 410}
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 

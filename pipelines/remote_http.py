@@ -26,12 +26,14 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from kzdata.pipelines.errors import CannotRun, UnsafeRemote
+from kzdata.pipelines.fetch_limits import (
+    CONNECT_TIMEOUT,
+    MAX_FILE_BYTES,
+    MAX_REDIRECTS,
+    READ_TIMEOUT,
+)
 from kzdata.pipelines.version import VERSION
 
-CONNECT_TIMEOUT = 30.0  # seconds to open the connection (and the TLS handshake)
-READ_TIMEOUT = 30.0  # seconds to wait for any one read from the server
-MAX_FILE_BYTES = 2 * 1024**3  # bytes of one file (2 GiB)
-MAX_REDIRECTS = 5  # same-origin redirects followed for one file
 REDIRECTS = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
 DEFAULT_PORTS = {"http": 80, "https": 443}

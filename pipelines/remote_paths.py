@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
+from kzdata.pipelines.fetch_limits import MAX_SEGMENT_BYTES
 from kzdata.pipelines.remote_http import origin
 
 REMOTE_FOLDER = "_remote"  # where files from other hosts go, when they are allowed
-MAX_SEGMENT_BYTES = 255  # the longest file name most file systems accept
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 

@@ -36,16 +36,12 @@ from typing import BinaryIO
 
 from kzdata.pipelines import zip_records
 from kzdata.pipelines.errors import CannotRun, UnsafeArchive
+from kzdata.pipelines.fetch_limits import MAX_BYTES, MAX_MEMBERS, MAX_RATIO, MAX_SEGMENT_BYTES
 
-# Default limits, each overridable through ZipLimits.
-MAX_MEMBERS = 10_000  # entries in the central directory, folders included
-MAX_BYTES = 2 * 1024**3  # uncompressed bytes of all members together (2 GiB)
-MAX_RATIO = 200  # uncompressed size / compressed size of any one member
 DESCRIPTOR = "datapackage.json"
 CHUNK = 64 * 1024
 # A member's first bytes that make it an archive: a local header, or an empty archive's end.
 ZIP_MAGIC = (zip_records.LOCAL_SIG, zip_records.END_SIG)
-MAX_SEGMENT_BYTES = 255  # the longest file name most file systems accept
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _ENCRYPTED = 0x1
 # What zipfile raises on damaged input: bad CRC, cut-short data, undecodable names, unknown

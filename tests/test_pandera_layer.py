@@ -258,13 +258,6 @@ def test_the_cli_reports_pandera_findings(runner, package) -> None:
     ]
 
 
-def test_the_cli_stays_import_light() -> None:
-    heavy = "{'pandera', 'polars', 'great_expectations'}"
-    code = f"import sys, kzdata.cli.main; print(sorted({heavy} & set(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-
-
 def test_the_pandera_layer_runs_without_pandas_and_great_expectations_after_it(package) -> None:
     # pandera's pandas API costs half a second to import; this layer validates polars frames.
     package.set_cell("observations", APPROXIMATE_700, "value", "800")
