@@ -235,6 +235,20 @@ def test_structural_faults_are_found_by_both(tmp_path, content, expected) -> Non
     assert fast == findings(tmp_path, "frictionless")
 
 
+def test_a_field_both_unique_and_the_primary_key_is_checked_as_each(tmp_path) -> None:
+    # Its values are counted once for both checks: a null repeats for the primary key only.
+    (tmp_path / "t.csv").write_bytes(b"id,parent\na,p1\n,p2\na,p3\n,p4\nb,p5\nb,p6\n")
+    schema = {
+        "fields": [{"name": "id", "constraints": {"unique": True}}, {"name": "parent"}],
+        "primaryKey": ["id"],
+    }
+    descriptor = {"name": "p", "resources": [{"name": "t", "path": "t.csv", "schema": schema}]}
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    fast = findings(tmp_path, "fast")
+    assert {f["rule"] for f in fast} == {"unique-error", "primary-key"}
+    assert fast == findings(tmp_path, "frictionless")
+
+
 def one_column_package(folder: Path, pattern: str, cells: list[str]) -> None:
     (folder / "t.csv").write_text("\n".join(["id", *cells]) + "\n", encoding="utf-8")
     schema = {"fields": [{"name": "id", "constraints": {"pattern": pattern}}]}

@@ -377,10 +377,11 @@ class KeyStep:
 
 def _key_steps(resource: Any, table: Evaluated, reference: Reference) -> list[KeyStep]:
     columns = table.columns
+    repeats = row_checks.Repeats(table.frame)
     steps = []
     for c in row_checks.unique_fields(columns):
         value = pl.col(c.value)
-        if row_checks.repeats(table.frame, [c.value], skip_nulls=True):
+        if repeats([c.value], skip_nulls=True):
             fails = value.is_not_null() & ~value.is_first_distinct()
             near = value.is_not_null() & value.is_duplicated()
         else:
@@ -393,7 +394,7 @@ def _key_steps(resource: Any, table: Evaluated, reference: Reference) -> list[Ke
         all_null = pl.all_horizontal([pl.col(v).is_null() for v in values])
         previous = row_checks.previous_same(values)
         detail = pl.when(all_null).then(pl.lit(-1, pl.Int64)).otherwise(previous)
-        if row_checks.repeats(table.frame, values, skip_nulls=False):
+        if repeats(values, skip_nulls=False):
             together = pl.struct(values) if len(values) > 1 else pl.col(values[0])
             fails = all_null | ~together.is_first_distinct()
             near = all_null | together.is_duplicated()

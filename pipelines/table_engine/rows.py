@@ -29,14 +29,29 @@ def unique_fields(columns: list[FieldColumns]) -> list[FieldColumns]:
     return [c for c in columns if (c.frictionless_field.constraints or {}).get("unique")]
 
 
-def repeats(frame: pl.DataFrame, keys: list[str], skip_nulls: bool) -> bool:
-    """Whether two rows hold the same values of `keys` (rows with a null in them left out when
-    `skip_nulls`): counting distinct values is cheaper than locating repeats, which are rare."""
-    key = pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])
-    if skip_nulls:
-        key = key.drop_nulls()
-    counts = frame.select(key.n_unique().alias("distinct"), key.len().alias("all")).row(0)
-    return counts[0] != counts[1]
+class Repeats:
+    """Whether two rows of a frame hold the same values of some keys: counting distinct
+    values is cheaper than locating repeats, which are rare. Counted once per set of keys, as
+    a field both unique and the primary key is asked about twice."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+        self._counts: dict[tuple[str, ...], tuple[int, int, int]] = {}
+
+    def __call__(self, keys: list[str], skip_nulls: bool) -> bool:
+        """Whether two rows hold the same values of `keys`; with `skip_nulls`, rows with a
+        null in them are left out (then `keys` is one column)."""
+        distinct, nulls, rows = self._count(tuple(keys))
+        if skip_nulls:
+            return distinct - (nulls > 0) != rows - nulls
+        return distinct != rows
+
+    def _count(self, keys: tuple[str, ...]) -> tuple[int, int, int]:
+        if keys not in self._counts:
+            key = pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])
+            counts = [key.n_unique().alias("distinct"), key.null_count().alias("nulls"), pl.len()]
+            self._counts[keys] = self.frame.select(counts).row(0)
+        return self._counts[keys]
 
 
 def foreign_key_misses(
