@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import gc
-import os
 from typing import Annotated
-
-# polars's allocator (jemalloc) keeps freed pages for ten seconds by default, so a table let
-# go after one layer still counts against the next layer's peak; returned at once, a
-# million-row validation peaks about 250 MB lower, for no measurable time. Set before polars
-# loads; a value the user set is kept.
-os.environ.setdefault(
-    "_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0"
-)
 
 import typer
 
-from kzdata.cli import build, dictionary, diff, extract, keygen, release, sources, validate
+from kzdata.cli import (
+    allocator,
+    build,
+    dictionary,
+    diff,
+    extract,
+    keygen,
+    release,
+    sources,
+    validate,
+)
 from kzdata.cli.errors import exit_codes
 
 app = typer.Typer(
@@ -58,4 +59,7 @@ def run() -> None:
     # the collector's default thresholds walk again every few thousand allocations (half a
     # second of such a validation); a short-lived command can collect less often.
     gc.set_threshold(10_000, 10, 10)
+    # Every command but one that only checks tables (see kzdata.cli.validate) returns freed
+    # memory at once; none has loaded polars yet.
+    allocator.configure(allocator.AT_ONCE)
     app()

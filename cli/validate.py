@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from kzdata.cli import allocator
 from kzdata.pipelines.descriptor_limits import (
     MAX_DESCRIPTOR_BYTES,
     MAX_DESCRIPTOR_DEPTH,
@@ -211,6 +212,10 @@ def validate(
 ) -> None:
     """Validate a data package: a folder, its datapackage.json, a zip or an http(s) URL.
     Exit 0 valid, 1 findings, 2 could not run, 3 internal error."""
+    # The layers after the table checks hold tables from one layer to the next; the table
+    # checks alone hold one at a time, so polars may keep what it freed to use it again.
+    tables_only = set(layers or ()) == {"frictionless"}
+    allocator.configure(allocator.SOON if tables_only else allocator.AT_ONCE)
     from kzdata.pipelines.descriptor_limits import Limits
     from kzdata.pipelines.formats import FORMATS
     from kzdata.pipelines.remote import FetchOptions
