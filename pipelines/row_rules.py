@@ -20,10 +20,9 @@ from functools import cache
 from typing import Any
 
 import polars as pl
-import yaml
 
 from kzdata.pipelines.partial_dates import date_precision, earliest_day, latest_day
-from kzdata.schemas import ROW_RULES_YAML
+from kzdata.schemas import ROW_RULES_YAML, read_yaml
 
 # A column's values read by its field's type (null where empty or not of the type).
 Typed = Callable[[str], pl.Expr]
@@ -153,7 +152,7 @@ class Declared:
 def declared() -> tuple[tuple[Declared, ...], frozenset[str]]:
     """The declared rules and the columns they read as numbers. Every declared rule has an
     expression here and every expression a declaration (else ValueError, naming it)."""
-    data: dict[str, Any] = yaml.safe_load(ROW_RULES_YAML.read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_yaml(ROW_RULES_YAML)
     rules = tuple(
         Declared(name, spec["field"], tuple(spec["columns"]), spec["message"])
         for name, spec in data["rules"].items()

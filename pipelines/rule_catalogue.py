@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from kzdata.schemas import RULES_YAML
+from kzdata.schemas import RULES_YAML, read_yaml
 
 LEVELS = ("error", "warning")
 # The catalogue's name for rules any layer may report (a crash).
@@ -65,7 +65,7 @@ def load(path: str | Path) -> Catalogue:
     """Read and check a catalogue. Raises CatalogueError naming the file and the entry."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path}: cannot be read: {exc}") from None
     if not isinstance(data, dict):

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from kzdata.pipelines.rule_catalogue import LEVELS, Catalogue, catalogue
-from kzdata.schemas import HERE
+from kzdata.schemas import HERE, read_yaml
 
 SEVERITIES_YAML = HERE / "severities.yaml"
 
@@ -67,7 +67,7 @@ def load(path: str | Path) -> Severities:
     """Read and check a severity declaration. Raises SeverityDeclarationError naming the file."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         return _parse(data)
     except (OSError, yaml.YAMLError) as exc:
         raise SeverityDeclarationError(f"{path}: cannot be read: {exc}") from None

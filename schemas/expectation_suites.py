@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
-from kzdata.schemas import HERE
+from kzdata.schemas import HERE, read_yaml
 
 ROW_COUNTS = HERE / "row_counts.yaml"
 ROW_COUNT_RULE = "row-count-within-bounds"
@@ -333,7 +331,7 @@ SUITES: tuple[Suite, ...] = (
 @cache
 def row_counts() -> dict[str, tuple[int, int]]:
     """The declared (min, max) rows per resource (row_counts.yaml)."""
-    declared = yaml.safe_load(ROW_COUNTS.read_text(encoding="utf-8"))
+    declared = read_yaml(ROW_COUNTS)
     return {name: (bounds["min"], bounds["max"]) for name, bounds in declared.items()}
 
 
