@@ -13,7 +13,7 @@ import polars as pl
 
 from kzdata.pipelines.frame_spec import Tables
 from kzdata.pipelines.partial_dates import earliest_day, latest_day
-from kzdata.pipelines.typed_table import ROW, first_per_key, readable
+from kzdata.pipelines.typed_table import ROW, first_per_key, readable, sharing_keys
 
 FACT_KEY = ["indicator_id", "geography", "period_start", "period_end"]
 DIFFERENT_AS_OF, SUPERSEDED, DISPUTED = "different_as_of", "superseded", "disputed"
@@ -30,7 +30,7 @@ def observation_agreements(t: Tables) -> pl.DataFrame:
         & (pl.col("status") != "withdrawn").fill_null(True)
     ).select(ROW, "observation_id", *FACT_KEY, "lower_bound", "upper_bound")
     # Only facts with two figures or more can hold a pair: most have one.
-    shared = standing.filter(pl.struct(FACT_KEY).is_duplicated())
+    shared = sharing_keys(standing, FACT_KEY)
     pairs = shared.join(shared, on=FACT_KEY, how="inner", nulls_equal=True, suffix=OTHER)
     apart = (pl.col("lower_bound") > pl.col(f"upper_bound{OTHER}")).fill_null(False) | (
         pl.col(f"lower_bound{OTHER}") > pl.col("upper_bound")
