@@ -7,7 +7,7 @@ import polars as pl
 
 from kzdata.pipelines.frame_spec import Tables
 from kzdata.pipelines.partial_dates import earliest_day, latest_day
-from kzdata.pipelines.typed_table import ROW, first_per_key, readable, sharing_keys
+from kzdata.pipelines.typed_table import ROW, beside, first_per_key, readable, sharing_keys
 
 FACT = ["geography", "period_start", "period_end"]
 
@@ -27,7 +27,7 @@ def observation_facts(t: Tables) -> pl.DataFrame:
         .otherwise(row.min().over(keys))
         .alias("same_fact_row"),
     )
-    return frame.join(repeated, on=ROW, how="left", maintain_order="left")
+    return beside(frame, repeated, ROW)
 
 
 def _dispute_key(t: Tables, keys: list[str]) -> pl.Expr:
