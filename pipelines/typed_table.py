@@ -98,8 +98,36 @@ class LoadedTable:
             values = self.__dict__["typed"]
             read = [c for c in self.types if c in typed and c in values.columns]
             marks = [invalid_column(c) for c in read if invalid_column(c) in values.columns]
-            table.__dict__["typed"] = values.select(ROW, *read, *marks)
+            table.__dict__["typed"] = _repeats_coded(values.select(ROW, *read, *marks), kept)
         return table
+
+
+def _repeats_coded(values: pl.DataFrame, text: Collection[str]) -> pl.DataFrame:
+    """`values` with each string column that repeats a few texts (an indicator, a status, a
+    source) held as a categorical, unless the text keeps it (the two share its memory): at a
+    million rows a string costs 16 bytes or more a cell, a code 4, and such columns are most
+    of what the tables hold while Great Expectations runs. `as_text` gives them back."""
+    repeated = [
+        name
+        for name, dtype in values.schema.items()
+        if dtype == pl.String
+        and name not in text
+        and values[name].approx_n_unique() * _REPEATS <= values.height
+    ]
+    # A dictionary of each column's own, let go with it.
+    return values.with_columns(
+        pl.col(name).cast(pl.Categorical(pl.Categories.random())) for name in repeated
+    )
+
+
+# A column is coded when each of its texts is used this many times on average, or more.
+_REPEATS = 4
+
+
+def as_text(values: pl.DataFrame) -> pl.LazyFrame:
+    """`values` with its coded columns (`LoadedTable.narrowed`) as strings again, lazily: only
+    the columns then selected are decoded."""
+    return values.lazy().with_columns(pl.col(pl.Categorical).cast(pl.String))
 
 
 def _kept(present: list[str], columns: Collection[str]) -> list[str]:
