@@ -13,7 +13,7 @@ import polars as pl
 
 from kzdata.pipelines.frame_spec import Tables
 from kzdata.pipelines.partial_dates import earliest_day, latest_day
-from kzdata.pipelines.typed_table import ROW, first_per_key, readable
+from kzdata.pipelines.typed_table import ROW, beside, first_per_key, readable, sharing_keys
 
 FACT_KEY = ["indicator_id", "geography", "period_start", "period_end"]
 DIFFERENT_AS_OF, SUPERSEDED, DISPUTED = "different_as_of", "superseded", "disputed"
@@ -25,12 +25,13 @@ def observation_agreements(t: Tables) -> pl.DataFrame:
     with, undeclared (`disagrees_with`, empty when none), so that each pair is reported once;
     and `reasonless_dispute`, its status when it is disputed with no status_reason."""
     observations = t["observations"]
-    standing = observations.filter(
-        readable(observations, ["lower_bound", "upper_bound"])
-        & (pl.col("status") != "withdrawn").fill_null(True)
-    ).select(ROW, "observation_id", *FACT_KEY, "lower_bound", "upper_bound")
+    standing = readable(observations, ["lower_bound", "upper_bound"]) & (
+        pl.col("status") != "withdrawn"
+    ).fill_null(True)
     # Only facts with two figures or more can hold a pair: most have one.
-    shared = standing.filter(pl.struct(FACT_KEY).is_duplicated())
+    shared = sharing_keys(observations, FACT_KEY, among=standing).select(
+        ROW, "observation_id", *FACT_KEY, "lower_bound", "upper_bound"
+    )
     pairs = shared.join(shared, on=FACT_KEY, how="inner", nulls_equal=True, suffix=OTHER)
     apart = (pl.col("lower_bound") > pl.col(f"upper_bound{OTHER}")).fill_null(False) | (
         pl.col(f"lower_bound{OTHER}") > pl.col("upper_bound")
@@ -66,18 +67,15 @@ def observation_agreements(t: Tables) -> pl.DataFrame:
         )
     )
     disputed = pl.col("status") == "disputed"
-    return (
-        observations.select(
-            ROW,
-            "observation_id",
-            "status",
-            pl.when(disputed & pl.col("status_reason").is_null())
-            .then(pl.col("status"))
-            .alias("reasonless_dispute"),
-        )
-        .join(described, on=ROW, how="left", maintain_order="left")
-        .join(undeclared, on=ROW, how="left", maintain_order="left")
+    frame = observations.select(
+        ROW,
+        "observation_id",
+        "status",
+        pl.when(disputed & pl.col("status_reason").is_null())
+        .then(pl.col("status"))
+        .alias("reasonless_dispute"),
     )
+    return beside(beside(frame, described, ROW), undeclared, ROW)
 
 
 def _reading() -> pl.Expr:

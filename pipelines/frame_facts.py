@@ -7,7 +7,7 @@ import polars as pl
 
 from kzdata.pipelines.frame_spec import Tables
 from kzdata.pipelines.partial_dates import earliest_day, latest_day
-from kzdata.pipelines.typed_table import ROW, first_per_key, readable
+from kzdata.pipelines.typed_table import ROW, beside, first_per_key, readable, sharing_keys
 
 FACT = ["geography", "period_start", "period_end"]
 
@@ -20,14 +20,14 @@ def observation_facts(t: Tables) -> pl.DataFrame:
     row = pl.col(ROW)
     frame = t["observations"].select(ROW, "observation_id", *keys, _dispute_key(t, keys))
     # The other row is a message's words, needed only where a fact repeats: most do not.
-    repeated = frame.filter(pl.struct(keys).is_duplicated()).select(
+    repeated = sharing_keys(frame, keys).select(
         ROW,
         pl.when(row == row.min().over(keys))
         .then(row.max().over(keys))
         .otherwise(row.min().over(keys))
         .alias("same_fact_row"),
     )
-    return frame.join(repeated, on=ROW, how="left", maintain_order="left")
+    return beside(frame, repeated, ROW)
 
 
 def _dispute_key(t: Tables, keys: list[str]) -> pl.Expr:

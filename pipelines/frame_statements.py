@@ -9,13 +9,14 @@ wrong figure is reported once, at the citation, not again at the observation it 
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import polars as pl
 
 from kzdata.pipelines.frame_spec import NUMBER, TEXT, Tables
 from kzdata.pipelines.qualifiers import Qualifier, bounds, stated_value_problem
 from kzdata.pipelines.quote_values import carries_value
-from kzdata.pipelines.typed_table import ROW, first_per_key, readable
+from kzdata.pipelines.typed_table import ROW, beside, first_per_key, keys_hash, readable
 
 QUALIFIER_COLUMNS = {
     "qualifier": TEXT,
@@ -87,29 +88,26 @@ def observation_statements(t: Tables) -> pl.DataFrame:
     """Each observation beside what its primary citation's statement reads as (expected_*);
     the expected values are empty where the statement or the observation cannot be read."""
     observations, citations = t["observations"], t["citations"]
-    readings = statement_readings(citations, t["qualifiers"])
-    cited = (
-        first_per_key(citations, "citation_id")
-        .join(uncarried(citations), on=["quote", "stated_value"], how="left")
-        .join(readings, on=["stated_value", "qualifier"], how="left", nulls_equal=True)
-        .select(
-            pl.col("citation_id").alias("primary_citation_id"),
-            pl.col("observation_id").alias("cited_observation_id"),
-            "stated_value",
-            "qualifier",
-            *(
-                pl.when(pl.col("uncarried").is_null())
-                .then(pl.col(f"reading_{part}"))
-                .alias(f"expected_{column}")
-                for part, column in [
-                    ("value", "value"),
-                    ("lower", "lower_bound"),
-                    ("upper", "upper_bound"),
-                    ("precision", "precision"),
-                ]
-            ),
-        )
+    read = pl.col("uncarried").is_null()
+    statements = _statements(citations, t["qualifiers"], "left").select(
+        *STATEMENT,
+        HASH,
+        *(
+            pl.when(read).then(pl.col(f"reading_{part}")).alias(f"expected_{column}")
+            for part, column in [
+                ("value", "value"),
+                ("lower", "lower_bound"),
+                ("upper", "upper_bound"),
+                ("precision", "precision"),
+            ]
+        ),
     )
+    first = first_per_key(citations, "citation_id").select(
+        pl.col("citation_id").alias("primary_citation_id"),
+        pl.col("observation_id").alias("cited_observation_id"),
+        *STATEMENT,
+    )
+    cited = _stating(first, statements, "left").drop("quote")
     compared = ["value", "lower_bound", "upper_bound", "precision"]
     frame = observations.select(
         ROW,
@@ -117,7 +115,8 @@ def observation_statements(t: Tables) -> pl.DataFrame:
         "primary_citation_id",
         *compared,
         readable(observations, compared).alias("__readable"),
-    ).join(cited, on="primary_citation_id", how="inner", maintain_order="left")
+    )
+    frame = beside(frame, cited, "primary_citation_id", "inner")
     expected = [f"expected_{c}" for c in compared]
     return frame.with_columns(
         pl.when(pl.col("__readable")).then(pl.col(c)).alias(c) for c in expected
@@ -130,7 +129,6 @@ def citation_statements(t: Tables) -> pl.DataFrame:
     range (vague, at least, up to) by the bounds it gives, which must overlap the observation's.
     An empty bound is unbounded."""
     citations, observations = t["citations"], t["observations"]
-    readings = statement_readings(citations, t["qualifiers"])
     bounded = first_per_key(
         observations.filter(readable(observations, ["lower_bound", "upper_bound"])),
         "observation_id",
@@ -143,27 +141,13 @@ def citation_statements(t: Tables) -> pl.DataFrame:
     low = pl.when(point).then(pl.col("reading_value")).otherwise(pl.col("reading_lower"))
     high = pl.when(point).then(pl.col("reading_value")).otherwise(pl.col("reading_upper"))
     shown = [x.cast(pl.String).fill_null("unbounded") for x in (low, high)]
-    unread = uncarried(citations)
-    if not unread.is_empty():  # usually empty: the citations are then not copied for nothing
-        citations = citations.join(
-            unread, on=["quote", "stated_value"], how="anti", maintain_order="left"
-        )
-    return (
-        citations.select(ROW, "citation_id", "observation_id", "stated_value", "qualifier")
-        .join(
-            readings,
-            on=["stated_value", "qualifier"],
-            how="inner",
-            nulls_equal=True,
-            maintain_order="left",
-        )
-        .join(bounded, on="observation_id", how="left", maintain_order="left")
+    # What a statement reads as is worked out once per statement, not per citation.
+    statements = (
+        _statements(citations, t["qualifiers"], "inner")
+        .filter(pl.col("uncarried").is_null())
         .select(
-            ROW,
-            "citation_id",
-            "observation_id",
-            "stated_value",
-            "qualifier",
+            *STATEMENT,
+            HASH,
             "stated_value_problem",
             low.alias("claim_low"),
             high.alias("claim_high"),
@@ -171,7 +155,42 @@ def citation_statements(t: Tables) -> pl.DataFrame:
             .then(shown[0])
             .otherwise(pl.concat_str(shown[0], pl.lit(" to "), shown[1]))
             .alias("stated_reading"),
-            "observation_lower_bound",
-            "observation_upper_bound",
         )
     )
+    stating = citations.select(ROW, "citation_id", "observation_id", *STATEMENT)
+    frame = _stating(stating, statements, "inner").drop("quote")
+    return beside(frame, bounded, "observation_id")
+
+
+# A statement: the value a citation states, its qualifier and the quote it is stated in.
+STATEMENT = ["stated_value", "qualifier", "quote"]
+HASH = "__statement"
+Joined = Literal["inner", "left"]
+
+
+def _statements(citations: pl.DataFrame, qualifiers: pl.DataFrame, how: Joined) -> pl.DataFrame:
+    """Each distinct statement of the citations (STATEMENT) with `uncarried` (True where the
+    quote does not carry the value), what it reads as (READING_SCHEMA) and its hash (HASH).
+    `how`: "inner" keeps only the statements read under a qualifier the table has, "left"
+    every one."""
+    distinct = citations.select(STATEMENT).unique()
+    return (
+        distinct.join(uncarried(distinct), on=["quote", "stated_value"], how="left")
+        .join(
+            statement_readings(distinct, qualifiers),
+            on=["stated_value", "qualifier"],
+            how=how,
+            nulls_equal=True,
+        )
+        .with_columns(keys_hash(STATEMENT).alias(HASH))
+    )
+
+
+def _stating(citations: pl.DataFrame, statements: pl.DataFrame, how: Joined) -> pl.DataFrame:
+    """`citations` joined (`how`) to their `statements` (_statements), in the citations' order:
+    by the statements' hash, one number a row, rather than by their three texts, when no two
+    statements share one."""
+    if statements[HASH].is_duplicated().any():
+        return beside(citations, statements.drop(HASH), STATEMENT, how, nulls_equal=True)
+    hashed = citations.with_columns(keys_hash(STATEMENT).alias(HASH))
+    return beside(hashed, statements.drop(STATEMENT), HASH, how).drop(HASH)

@@ -22,6 +22,7 @@ from kzdata.pipelines.typed_table import (
     ROW,
     LoadedTable,
     TableUnavailable,
+    as_text,
     invalid_column,
     read_table,
 )
@@ -194,35 +195,36 @@ class PackageTables:
         kinds: Kinds,
     ) -> dict[str, pl.DataFrame] | str:
         """The tables a frame reads, narrowed to its columns (with ROW and the invalid marks),
-        or why it cannot be computed. `needs` must be there with the right kind of value; an
-        `optional` column is read when it is, and an optional resource may be missing."""
+        coded text as text again (`typed_table.as_text`), or why it cannot be computed. `needs`
+        must be there with the right kind of value; an `optional` column is read when it is,
+        and an optional resource may be missing."""
         got: dict[str, pl.DataFrame] = {}
         for name in dict.fromkeys([*needs, *optional]):
-            table = self.table(name)
-            if isinstance(table, str):
+            typed = self.table(name)
+            if isinstance(typed, str):
                 if name not in needs and name not in self._resources:
                     continue
-                return table
-            absent = [c for c in optional.get(name, {}) if c not in table.columns]
+                return typed
+            table = as_text(typed)
+            schema = table.collect_schema()
+            absent = [c for c in optional.get(name, {}) if c not in schema]
             if absent and name not in needs:
                 # An optional table without its columns (an empty file, a renamed header) is
                 # read as no table: the header is the frictionless layer's finding.
                 continue
             columns = dict(optional.get(name, {}))
             for column, kind in needs.get(name, {}).items():
-                if column not in table.columns:
+                if column not in schema:
                     return f"resource {name} has no column {column}"
-                if not kinds[kind](table.schema[column]):
-                    return f"column {column} of {name} holds {table.schema[column]}, not {kind}"
+                if not kinds[kind](schema[column]):
+                    return f"column {column} of {name} holds {schema[column]}, not {kind}"
                 columns[column] = kind
-            read = [
-                c for c, k in columns.items() if c in table.columns and kinds[k](table[c].dtype)
-            ]
-            marks = [invalid_column(c) for c in read if invalid_column(c) in table.columns]
+            read = [c for c, k in columns.items() if c in schema and kinds[k](schema[c])]
+            marks = [invalid_column(c) for c in read if invalid_column(c) in schema]
             # An optional column the table lacks, or holds with the wrong kind of value, reads
             # as empty, so that no frame meets a column it cannot find.
             empty = [pl.lit(None).alias(c) for c in optional.get(name, {}) if c not in read]
-            got[name] = table.select(ROW, *read, *marks, *empty)
+            got[name] = table.select(ROW, *read, *marks, *empty).collect()
         return got
 
 

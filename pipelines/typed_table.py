@@ -12,11 +12,13 @@ frictionless number in `ROW`.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
@@ -96,8 +98,36 @@ class LoadedTable:
             values = self.__dict__["typed"]
             read = [c for c in self.types if c in typed and c in values.columns]
             marks = [invalid_column(c) for c in read if invalid_column(c) in values.columns]
-            table.__dict__["typed"] = values.select(ROW, *read, *marks)
+            table.__dict__["typed"] = _repeats_coded(values.select(ROW, *read, *marks), kept)
         return table
+
+
+def _repeats_coded(values: pl.DataFrame, text: Collection[str]) -> pl.DataFrame:
+    """`values` with each string column that repeats a few texts (an indicator, a status, a
+    source) held as a categorical, unless the text keeps it (the two share its memory): at a
+    million rows a string costs 16 bytes or more a cell, a code 4, and such columns are most
+    of what the tables hold while Great Expectations runs. `as_text` gives them back."""
+    repeated = [
+        name
+        for name, dtype in values.schema.items()
+        if dtype == pl.String
+        and name not in text
+        and values[name].approx_n_unique() * _REPEATS <= values.height
+    ]
+    # A dictionary of each column's own, let go with it.
+    return values.with_columns(
+        pl.col(name).cast(pl.Categorical(pl.Categories.random())) for name in repeated
+    )
+
+
+# A column is coded when each of its texts is used this many times on average, or more.
+_REPEATS = 4
+
+
+def as_text(values: pl.DataFrame) -> pl.LazyFrame:
+    """`values` with its coded columns (`LoadedTable.narrowed`) as strings again, lazily: only
+    the columns then selected are decoded."""
+    return values.lazy().with_columns(pl.col(pl.Categorical).cast(pl.String))
 
 
 def _kept(present: list[str], columns: Collection[str]) -> list[str]:
@@ -182,3 +212,73 @@ def first_per_key(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     first = frame.select(pl.col(key).is_not_null() & pl.col(key).is_first_distinct()).to_series()
     # Keys are usually unique: the frame itself then, not a copy of a million rows.
     return frame if first.all() else frame.filter(first)
+
+
+def sharing_keys(
+    frame: pl.DataFrame, keys: list[str], among: pl.Expr | None = None
+) -> pl.DataFrame:
+    """The rows of `frame` (of those `among` selects, when given) whose `keys` another of them
+    has too, empty equal to empty. Found by a hash of each row's keys, a number a row, then
+    told apart exactly among the few rows left: at a million rows the keys compared whole (a
+    struct of texts) cost about 230 MB, their hash about 90."""
+    hashed = keys_hash(keys) if among is None else pl.when(among).then(keys_hash(keys))
+    candidates = hashed.is_duplicated() if among is None else among & hashed.is_duplicated()
+    return frame.filter(candidates).filter(pl.len().over(keys) > 1)
+
+
+def keys_hash(keys: list[str]) -> pl.Expr:
+    """A number per row, equal for rows of equal `keys`, seldom for others. Each column is
+    hashed with a seed of its own: a text in one column and the same in another do not
+    cancel out."""
+    return functools.reduce(operator.xor, (pl.col(k).hash(seed) for seed, k in enumerate(keys)))
+
+
+def beside(
+    frame: pl.DataFrame,
+    other: pl.DataFrame,
+    on: str | list[str],
+    how: Literal["left", "inner"] = "left",
+    nulls_equal: bool = False,
+) -> pl.DataFrame:
+    """The join of `frame` and `other` (one row at most per key) on `on`, in `frame`'s order,
+    made of `frame`'s own columns beside those of `other` found for its rows: a join copies
+    every column of both sides, and at a million rows `frame` is the larger (when every row
+    has a match, it is not copied at all)."""
+    keys = [on] if isinstance(on, str) else on
+    marked = other.with_columns(pl.lit(True).alias(_FOUND))
+    found = None
+    if len(keys) == 1 and frame.schema[keys[0]] == pl.String and not nulls_equal:
+        found = _found_by_hash(frame, marked, keys[0])
+    if found is None:
+        found = (
+            frame.select(keys)
+            .join(marked, on=keys, how="left", nulls_equal=nulls_equal, maintain_order="left")
+            .drop(keys)
+        )
+    joined = frame.hstack(found.get_columns())
+    matched = joined.get_column(_FOUND).is_not_null()
+    if how == "inner" and not matched.all():
+        joined = joined.filter(matched)
+    return joined.drop(_FOUND)
+
+
+def _found_by_hash(frame: pl.DataFrame, other: pl.DataFrame, key: str) -> pl.DataFrame | None:
+    """The rows of `other` whose text `key` is that of each row of `frame` (none), found by
+    the texts' hashes: at a million keys of each side, a join on the texts costs about 160 MB,
+    on their hashes about 90. None when two keys of `other` hash alike, or a row of `frame`
+    meets a key that is not its own: the texts are then joined."""
+    hashed = keys_hash([key])
+    right = other.filter(pl.col(key).is_not_null()).with_columns(hashed.alias(_HASH))
+    if right.get_column(_HASH).n_unique() < right.height:
+        return None
+    found = frame.select(hashed.alias(_HASH)).join(
+        right.rename({key: _KEY}), on=_HASH, how="left", maintain_order="left"
+    )
+    own = frame.get_column(key)
+    met = found.get_column(_KEY)
+    if not (met.is_null() | (met == own).fill_null(False)).all():
+        return None
+    return found.drop(_HASH, _KEY)
+
+
+_FOUND, _HASH, _KEY = "__found", "__hash", "__key"

@@ -9,9 +9,11 @@ import io
 import json
 from types import SimpleNamespace
 
+import polars as pl
 import pytest
 
 from kzdata.cli.main import app
+from kzdata.pipelines import frame_statements
 from kzdata.pipelines.finding import Finding, NotChecked, Omitted
 from kzdata.pipelines.layers import great_expectations_layer
 from kzdata.pipelines.target import open_target
@@ -133,6 +135,32 @@ def test_a_citation_stating_809_instead_of_709_fails(package) -> None:
     }
     assert hits(package, "citation-within-observation-bounds") == {
         ("citations", "stated_value", CITATION_709, "809")
+    }
+
+
+def test_statements_whose_hashes_meet_are_still_told_apart(package, monkeypatch) -> None:
+    # Every statement hashes alike: each citation still reads as its own statement.
+    monkeypatch.setattr(
+        frame_statements, "keys_hash", lambda keys: pl.repeat(0, pl.len(), dtype=pl.UInt64)
+    )
+    assert found(package) == set()
+    package.set_cell("citations", CITATION_HUNDREDS, "qualifier", "dozens")
+    quote = package.cell("citations", CITATION_28, "quote")
+    package.set_cell("citations", CITATION_28, "quote", quote.replace("28", "29"))
+    package.set_cell("citations", CITATION_28, "stated_value", "29")
+    assert found(package) == {
+        (
+            "citation-within-observation-bounds",
+            "citations",
+            "stated_value",
+            CITATION_HUNDREDS,
+            "hundreds",
+        ),
+        ("citation-within-observation-bounds", "citations", "stated_value", CITATION_28, "29"),
+        *(
+            ("observation-matches-primary-citation", "observations", field, MERCENARISM_28, "28")
+            for field in ("value", "lower_bound", "upper_bound")
+        ),
     }
 
 

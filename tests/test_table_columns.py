@@ -3,10 +3,16 @@ of what no later layer reads (kzdata.pipelines.package_tables.plan)."""
 
 from __future__ import annotations
 
+import polars as pl
+
+from kzdata.pipelines.expectation_frames import KINDS
 from kzdata.pipelines.layers import great_expectations_layer, pandera_layer, provenance_layer
 from kzdata.pipelines.package_tables import BOTH, TEXT, TYPED, loaded, plan
 from kzdata.pipelines.target import open_target
 from kzdata.pipelines.typed_table import ROW, invalid_column
+from kzdata.pipelines.validate import validate
+
+LAYER = "great_expectations"
 
 
 def test_a_planned_table_holds_only_the_columns_read_and_is_narrowed_layer_by_layer(package):
@@ -93,4 +99,31 @@ def test_a_crash_in_saying_what_a_layer_reads_is_that_layers_bug(package, monkey
     report = validate_module.validate(package.folder)
     assert [(f.layer, f.rule) for f in report.findings] == [
         ("great_expectations", "internal-error")
+    ]
+
+
+def test_a_column_of_a_few_texts_read_typed_only_is_held_coded_and_read_back_as_text(package):
+    # Once no layer reads a table's text, a column of a few texts each used often (a status)
+    # is held as codes, one whose every text is its own (an id) as text; a frame reads both
+    # as text, as written.
+    target = open_target(package.folder)
+    columns = {"observation_id", "status"}
+    tables = plan(target, [{"observations": columns}] * 2, [BOTH, {TYPED}])
+    typed = tables.get("observations").typed
+    tables.done()
+    held = tables.get("observations").typed
+    assert isinstance(held.schema["status"], pl.Categorical)
+    assert held.schema["observation_id"] == pl.String
+    got = tables.resolve({"observations": dict.fromkeys(columns, "text")}, {}, KINDS)
+    assert isinstance(got, dict)
+    for column in columns:
+        assert got["observations"][column].to_list() == typed[column].to_list()
+
+
+def test_a_coded_column_is_quoted_as_written(package):
+    package.set_cell("observations", 2, "status", "disputed")
+    package.set_cell("observations", 2, "status_reason", "")
+    report = validate(package.folder)
+    assert [(f.rule, f.row, f.value) for f in report.findings if f.layer == LAYER] == [
+        ("disputed-has-reason", 2, "disputed")
     ]
