@@ -213,9 +213,10 @@ def validate(
     """Validate a data package: a folder, its datapackage.json, a zip or an http(s) URL.
     Exit 0 valid, 1 findings, 2 could not run, 3 internal error."""
     # The layers after the table checks hold tables from one layer to the next; the table
-    # checks alone hold one at a time, so polars may keep what it freed to use it again.
-    tables_only = set(layers or ()) == {"frictionless"}
-    allocator.configure(allocator.SOON if tables_only else allocator.AT_ONCE)
+    # checks alone, on the vectorized engine, hold one at a time, so polars may keep what it
+    # freed to use it again.
+    fast_tables_only = set(layers or ()) == {"frictionless"} and engine != Engine.frictionless
+    allocator.configure(allocator.SOON if fast_tables_only else allocator.AT_ONCE)
     from kzdata.pipelines.descriptor_limits import Limits
     from kzdata.pipelines.formats import FORMATS
     from kzdata.pipelines.remote import FetchOptions
