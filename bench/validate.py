@@ -6,9 +6,10 @@
 Packages are generated in a temporary folder (bench/packages.py) and removed afterwards: the
 shipped package grown to each ROWS of valid, distinct facts, the same with every kind of fault
 the fast engine reports seeded in it, and one-table packages COLUMNSxROWS wide. Each command runs
-end to end (process start and imports included) K times; the table gives the median seconds,
-rows per second, the peak memory of the process (its own getrusage) and how many times faster
-than `frictionless validate` on the same package. Above 1,000,000 rows frictionless is not run:
+end to end (process start and imports included) K times, in rounds of one run of each command
+(the machine's speed drifts); the table gives the median seconds, rows per second, the peak
+memory of the process (its own getrusage) and how many times faster than `frictionless
+validate` on the same package. Above 1,000,000 rows frictionless is not run:
 its time is linear in the rows, so its 1,000,000-row median is scaled (marked "scaled"), and
 kzdata runs only the frictionless layer on its fast engine.
 """
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Importing polars sets its allocator's setting in this process's environment, which every
-# command run from here would inherit: kzdata's own (cli/main.py) would then not apply. Kept as
+# command run from here would inherit: kzdata's own (cli/allocator.py) would then not apply. Kept as
 # the user's shell has it, for the commands.
 ENVIRONMENT = dict(os.environ)
 
@@ -39,6 +40,7 @@ TIME = shutil.which("time", path="/usr/bin")
 # Above this many rows frictionless (and kzdata on frictionless's engine, and all of kzdata's
 # layers) is not run.
 FRICTIONLESS_MAX_ROWS = 1_000_000
+FRICTIONLESS = "frictionless validate"
 
 __all__ = ["BIN", "ENVIRONMENT", "SHIPPED", "grow", "main"]
 
@@ -50,24 +52,39 @@ class Run:
     exit_code: int
 
 
-def run(command: list[str], repeat: int) -> Run:
-    """The median wall time and the largest peak memory of `repeat` runs of `command`."""
-    times, peaks, codes = [], [], set()
+def interleaved(commands: list[list[str]], repeat: int) -> list[Run]:
+    """Each command's median wall time and largest peak memory over `repeat` runs, made in
+    rounds of one run of each: this machine's speed drifts over minutes, and a ratio is fair
+    only between runs that met the same drift."""
+    times: list[list[float]] = [[] for _ in commands]
+    peaks: list[list[float]] = [[] for _ in commands]
+    codes: list[set[int]] = [set() for _ in commands]
     for _ in range(repeat):
-        with tempfile.NamedTemporaryFile("r") as report:
-            # /usr/bin/time is a small process: a child forked from this one (polars loaded)
-            # would start its peak at this one's size.
-            timed = [TIME, "-f", "%M", "-o", report.name, *command] if TIME else command
-            start = time.perf_counter()
-            process = subprocess.Popen(
-                timed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENVIRONMENT
-            )
-            _, status, usage = os.wait4(process.pid, 0)
-            times.append(time.perf_counter() - start)
-            kilobytes = int(report.read().split()[-1]) if TIME else usage.ru_maxrss
-        peaks.append(kilobytes / 1024)
-        codes.add(os.waitstatus_to_exitcode(status))
-    return Run(statistics.median(times), max(peaks), max(codes))
+        for i, command in enumerate(commands):
+            seconds, peak_mb, code = once(command)
+            times[i].append(seconds)
+            peaks[i].append(peak_mb)
+            codes[i].add(code)
+    return [
+        Run(statistics.median(t), max(p), max(c))
+        for t, p, c in zip(times, peaks, codes, strict=True)
+    ]
+
+
+def once(command: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak memory (MB) and exit code of one run of `command`."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        # /usr/bin/time is a small process: a child forked from this one (polars loaded)
+        # would start its peak at this one's size.
+        timed = [TIME, "-f", "%M", "-o", report.name, *command] if TIME else command
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            timed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENVIRONMENT
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        kilobytes = int(report.read().split()[-1]) if TIME else usage.ru_maxrss
+    return seconds, kilobytes / 1024, os.waitstatus_to_exitcode(status)
 
 
 def commands(folder: Path, all_layers: bool, with_frictionless: bool) -> list[tuple[str, list]]:
@@ -88,20 +105,22 @@ def measure(
     """Print one package's lines; `scaled` keeps frictionless's seconds per row by package
     kind, for the sizes it is not run at."""
     with_frictionless = rows <= FRICTIONLESS_MAX_ROWS
-    if with_frictionless:
-        descriptor = str(folder / "datapackage.json")
-        base = run([str(BIN / "frictionless"), "validate", descriptor], options.repeat)
-        scaled[name] = base.seconds / rows
-        reference, note = base.seconds, ""
-        line(name, rows, cells, "frictionless validate", base, reference, note)
-    else:
-        reference = scaled.get(name, 0) * rows
-        note = "scaled" if reference else ""
     all_layers = (
         options.all_layers and not name.startswith("wide") and rows <= FRICTIONLESS_MAX_ROWS
     )
-    for label, command in commands(folder, all_layers, with_frictionless):
-        line(name, rows, cells, label, run(command, options.repeat), reference, note)
+    chosen = commands(folder, all_layers, with_frictionless)
+    if with_frictionless:
+        base = [str(BIN / "frictionless"), "validate", str(folder / "datapackage.json")]
+        chosen.insert(0, (FRICTIONLESS, base))
+    results = interleaved([command for _, command in chosen], options.repeat)
+    if with_frictionless:
+        reference, note = results[0].seconds, ""
+        scaled[name] = reference / rows
+    else:
+        reference = scaled.get(name, 0) * rows
+        note = "scaled" if reference else ""
+    for (label, _), result in zip(chosen, results, strict=True):
+        line(name, rows, cells, label, result, reference, note)
 
 
 HEADER = (
