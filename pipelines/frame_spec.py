@@ -16,6 +16,9 @@ KINDS: dict[str, Callable[[pl.DataType], bool]] = {
     NUMBER: lambda dtype: dtype.is_numeric(),
     BOOLEAN: lambda dtype: dtype == pl.Boolean,
 }
+# What an optional column a table lacks is read as: empty, of a type of its kind, so that a
+# frame joins and compares it as it would the column.
+EMPTY: dict[str, pl.DataType] = {TEXT: pl.String(), NUMBER: pl.Float64(), BOOLEAN: pl.Boolean()}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from kzdata.pipelines import typed_table
+from kzdata.pipelines.frame_spec import EMPTY
 from kzdata.pipelines.target import Target, is_local_csv_table
 from kzdata.pipelines.typed_table import (
     ROW,
@@ -223,7 +224,11 @@ class PackageTables:
             marks = [invalid_column(c) for c in read if invalid_column(c) in schema]
             # An optional column the table lacks, or holds with the wrong kind of value, reads
             # as empty, so that no frame meets a column it cannot find.
-            empty = [pl.lit(None).alias(c) for c in optional.get(name, {}) if c not in read]
+            empty = [
+                pl.lit(None, EMPTY[kind]).alias(c)
+                for c, kind in optional.get(name, {}).items()
+                if c not in read
+            ]
             got[name] = table.select(ROW, *read, *marks, *empty).collect()
         return got
 

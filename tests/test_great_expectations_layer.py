@@ -138,6 +138,24 @@ def test_a_citation_stating_809_instead_of_709_fails(package) -> None:
     }
 
 
+def test_citations_without_a_quote_column_still_have_their_statements_read(package) -> None:
+    # The quote is an optional column of the statement frames: without it, a statement is
+    # read from its value and qualifier alone, as frictionless still reads the table.
+    rows = package.rows("citations")
+    at = rows[0].index("quote")
+    package.write_rows("citations", [row[:at] + row[at + 1 :] for row in rows])
+    descriptor = package.read_descriptor()
+    schema = next(r for r in descriptor["resources"] if r["name"] == "citations")["schema"]
+    schema["fields"] = [f for f in schema["fields"] if f["name"] != "quote"]
+    package.write_descriptor(descriptor)
+    package.set_cell("citations", CITATION_709, "stated_value", "809")
+    result = items(package)
+    assert [i for i in result if isinstance(i, Finding) and i.rule == "internal-error"] == []
+    assert hits(package, "citation-within-observation-bounds") == {
+        ("citations", "stated_value", CITATION_709, "809")
+    }
+
+
 def test_statements_whose_hashes_meet_are_still_told_apart(package, monkeypatch) -> None:
     # Every statement hashes alike: each citation still reads as its own statement.
     monkeypatch.setattr(
