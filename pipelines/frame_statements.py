@@ -16,7 +16,7 @@ import polars as pl
 from kzdata.pipelines.frame_spec import NUMBER, TEXT, Tables
 from kzdata.pipelines.qualifiers import Qualifier, bounds, stated_value_problem
 from kzdata.pipelines.quote_values import carries_value
-from kzdata.pipelines.typed_table import ROW, beside, first_per_key, keys_hash, readable
+from kzdata.pipelines.typed_table import ROW, beside, first_per_key, readable
 
 QUALIFIER_COLUMNS = {
     "qualifier": TEXT,
@@ -91,7 +91,6 @@ def observation_statements(t: Tables) -> pl.DataFrame:
     read = pl.col("uncarried").is_null()
     statements = _statements(citations, t["qualifiers"], "left").select(
         *STATEMENT,
-        HASH,
         *(
             pl.when(read).then(pl.col(f"reading_{part}")).alias(f"expected_{column}")
             for part, column in [
@@ -107,7 +106,7 @@ def observation_statements(t: Tables) -> pl.DataFrame:
         pl.col("observation_id").alias("cited_observation_id"),
         *STATEMENT,
     )
-    cited = _stating(first, statements, "left").drop("quote")
+    cited = beside(first, statements, STATEMENT, "left", nulls_equal=True).drop("quote")
     compared = ["value", "lower_bound", "upper_bound", "precision"]
     frame = observations.select(
         ROW,
@@ -147,7 +146,6 @@ def citation_statements(t: Tables) -> pl.DataFrame:
         .filter(pl.col("uncarried").is_null())
         .select(
             *STATEMENT,
-            HASH,
             "stated_value_problem",
             low.alias("claim_low"),
             high.alias("claim_high"),
@@ -158,39 +156,24 @@ def citation_statements(t: Tables) -> pl.DataFrame:
         )
     )
     stating = citations.select(ROW, "citation_id", "observation_id", *STATEMENT)
-    frame = _stating(stating, statements, "inner").drop("quote")
+    frame = beside(stating, statements, STATEMENT, "inner", nulls_equal=True).drop("quote")
     return beside(frame, bounded, "observation_id")
 
 
 # A statement: the value a citation states, its qualifier and the quote it is stated in.
 STATEMENT = ["stated_value", "qualifier", "quote"]
-HASH = "__statement"
 Joined = Literal["inner", "left"]
 
 
 def _statements(citations: pl.DataFrame, qualifiers: pl.DataFrame, how: Joined) -> pl.DataFrame:
     """Each distinct statement of the citations (STATEMENT) with `uncarried` (True where the
-    quote does not carry the value), what it reads as (READING_SCHEMA) and its hash (HASH).
+    quote does not carry the value) and what it reads as (READING_SCHEMA).
     `how`: "inner" keeps only the statements read under a qualifier the table has, "left"
     every one."""
     distinct = citations.select(STATEMENT).unique()
-    return (
-        distinct.join(uncarried(distinct), on=["quote", "stated_value"], how="left")
-        .join(
-            statement_readings(distinct, qualifiers),
-            on=["stated_value", "qualifier"],
-            how=how,
-            nulls_equal=True,
-        )
-        .with_columns(keys_hash(STATEMENT).alias(HASH))
+    return distinct.join(uncarried(distinct), on=["quote", "stated_value"], how="left").join(
+        statement_readings(distinct, qualifiers),
+        on=["stated_value", "qualifier"],
+        how=how,
+        nulls_equal=True,
     )
-
-
-def _stating(citations: pl.DataFrame, statements: pl.DataFrame, how: Joined) -> pl.DataFrame:
-    """`citations` joined (`how`) to their `statements` (_statements), in the citations' order:
-    by the statements' hash, one number a row, rather than by their three texts, when no two
-    statements share one."""
-    if statements[HASH].is_duplicated().any():
-        return beside(citations, statements.drop(HASH), STATEMENT, how, nulls_equal=True)
-    hashed = citations.with_columns(keys_hash(STATEMENT).alias(HASH))
-    return beside(hashed, statements.drop(STATEMENT), HASH, how).drop(HASH)

@@ -247,8 +247,8 @@ def beside(
     keys = [on] if isinstance(on, str) else on
     marked = other.with_columns(pl.lit(True).alias(_FOUND))
     found = None
-    if len(keys) == 1 and frame.schema[keys[0]] == pl.String and not nulls_equal:
-        found = _found_by_hash(frame, marked, keys[0])
+    if any(frame.schema[k] == pl.String for k in keys):
+        found = _found_by_hash(frame, marked, keys, nulls_equal)
     if found is None:
         found = (
             frame.select(keys)
@@ -262,23 +262,30 @@ def beside(
     return joined.drop(_FOUND)
 
 
-def _found_by_hash(frame: pl.DataFrame, other: pl.DataFrame, key: str) -> pl.DataFrame | None:
-    """The rows of `other` whose text `key` is that of each row of `frame` (none), found by
-    the texts' hashes: at a million keys of each side, a join on the texts costs about 160 MB,
-    on their hashes about 90. None when two keys of `other` hash alike, or a row of `frame`
-    meets a key that is not its own: the texts are then joined."""
-    hashed = keys_hash([key])
-    right = other.filter(pl.col(key).is_not_null()).with_columns(hashed.alias(_HASH))
+def _found_by_hash(
+    frame: pl.DataFrame, other: pl.DataFrame, keys: list[str], nulls_equal: bool
+) -> pl.DataFrame | None:
+    """The rows of `other` whose `keys` (text among them) are those of each row of `frame`
+    (none), found by the keys' hashes: at a million keys of each side, a join on the texts
+    costs about 160 MB, on their hashes about 90. None when two rows of `other` hash alike,
+    or a row of `frame` meets keys that are not its own: the keys are then joined."""
+    hashed = keys_hash(keys)
+    if not nulls_equal:  # a key with an empty part matches nothing
+        other = other.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys))
+    right = other.with_row_index(_INDEX).with_columns(hashed.alias(_HASH))
     if right.get_column(_HASH).n_unique() < right.height:
         return None
     found = frame.select(hashed.alias(_HASH)).join(
-        right.rename({key: _KEY}), on=_HASH, how="left", maintain_order="left"
+        right.drop(keys), on=_HASH, how="left", maintain_order="left"
     )
-    own = frame.get_column(key)
-    met = found.get_column(_KEY)
-    if not (met.is_null() | (met == own).fill_null(False)).all():
-        return None
-    return found.drop(_HASH, _KEY)
+    # Told apart exactly, a key at a time, on the rows' own keys.
+    index = found.get_column(_INDEX)
+    for key in keys:
+        own, met = frame.get_column(key), other.get_column(key).gather(index)
+        same = own.eq_missing(met) if nulls_equal else (own == met).fill_null(False)
+        if not (index.is_null() | same).all():
+            return None
+    return found.drop(_HASH, _INDEX)
 
 
-_FOUND, _HASH, _KEY = "__found", "__hash", "__key"
+_FOUND, _HASH, _INDEX = "__found", "__hash", "__index"

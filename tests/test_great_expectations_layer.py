@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from kzdata.cli.main import app
-from kzdata.pipelines import frame_statements
+from kzdata.pipelines import typed_table
 from kzdata.pipelines.finding import Finding, NotChecked, Omitted
 from kzdata.pipelines.layers import great_expectations_layer
 from kzdata.pipelines.target import open_target
@@ -159,7 +159,7 @@ def test_citations_without_a_quote_column_still_have_their_statements_read(packa
 def test_statements_whose_hashes_meet_are_still_told_apart(package, monkeypatch) -> None:
     # Every statement hashes alike: each citation still reads as its own statement.
     monkeypatch.setattr(
-        frame_statements, "keys_hash", lambda keys: pl.repeat(0, pl.len(), dtype=pl.UInt64)
+        typed_table, "keys_hash", lambda keys: pl.repeat(0, pl.len(), dtype=pl.UInt64)
     )
     assert found(package) == set()
     package.set_cell("citations", CITATION_HUNDREDS, "qualifier", "dozens")

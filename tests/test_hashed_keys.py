@@ -95,19 +95,33 @@ def test_beside_on_keys_with_empty_equal_to_empty(how) -> None:
         assert_frame_equal(got, expected)
 
 
-@pytest.mark.parametrize(
-    "meeting",
-    [
-        lambda keys: pl.repeat(0, pl.len(), dtype=pl.UInt64),  # the other's keys hash alike
-        lambda keys: pl.col(keys[0]).str.len_bytes().cast(pl.UInt64),  # "b" meets "a"'s
-    ],
-)
+MEETING = [
+    lambda keys: pl.repeat(0, pl.len(), dtype=pl.UInt64),  # the other's keys hash alike
+    lambda keys: pl.col(keys[0]).str.len_bytes().cast(pl.UInt64),  # "b" meets "a"'s
+]
+
+
+@pytest.mark.parametrize("meeting", MEETING)
 @pytest.mark.parametrize("how", ["left", "inner"])
 def test_texts_whose_hashes_meet_are_joined_by_the_texts(monkeypatch, meeting, how) -> None:
     right = RIGHT.filter(pl.col("id") != "c")
     expected = LEFT.join(right, on="id", how=how, maintain_order="left")
     monkeypatch.setattr(typed_table, "keys_hash", meeting)
     assert_frame_equal(beside(LEFT, right, "id", how), expected)
+
+
+@pytest.mark.parametrize("meeting", MEETING)
+@pytest.mark.parametrize("nulls_equal", [False, True])
+def test_keys_of_texts_whose_hashes_meet_are_joined_by_the_keys(
+    monkeypatch, meeting, nulls_equal
+) -> None:
+    left = LEFT.with_columns(k=pl.Series(["1", "1", None, "2", None]))
+    # "b" meets "a"'s hash, and so does "a" with an empty "k": the keys tell them apart.
+    right = pl.DataFrame({"id": ["a", "zz", None], "k": ["1", "2", None], "x": [10, None, 40]})
+    on = ["id", "k"]
+    expected = left.join(right, on=on, how="left", nulls_equal=nulls_equal, maintain_order="left")
+    monkeypatch.setattr(typed_table, "keys_hash", meeting)
+    assert_frame_equal(beside(left, right, on, nulls_equal=nulls_equal), expected)
 
 
 def test_beside_refuses_a_key_the_other_repeats() -> None:
