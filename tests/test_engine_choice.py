@@ -40,3 +40,86 @@ def test_cells_matched_ahead_match_as_cells_matched_one_by_one() -> None:
     assert one_by_one == [True, True, True, False, False, False, False]
     with primed({pattern: pl.Series(cells)}):
         assert [cell_matcher(pattern)(cell) for cell in cells] == one_by_one
+
+
+def _patterned_package(tmp_path):
+    from frictionless import Package
+
+    (tmp_path / "a.csv").write_text("id,code,b_id\nx1,AA,y1\nx2,BB,y2\n", encoding="utf-8")
+    # b's file lacks its last field's column: its cells are read as far as the file goes.
+    (tmp_path / "b.csv").write_text("id,tag\ny1,k\ny2,m\n", encoding="utf-8")
+    pattern = {"pattern": "^[a-z0-9]+$"}
+    return Package(
+        {
+            "resources": [
+                {
+                    "name": "a",
+                    "path": "a.csv",
+                    "schema": {
+                        "fields": [
+                            {"name": "id", "type": "string", "constraints": pattern},
+                            {
+                                "name": "code",
+                                "type": "string",
+                                "constraints": {"pattern": "^[A-Z]+$"},
+                            },
+                            {"name": "b_id", "type": "string"},
+                        ],
+                        "foreignKeys": [
+                            {"fields": ["b_id"], "reference": {"resource": "b", "fields": ["id"]}}
+                        ],
+                    },
+                },
+                {
+                    "name": "b",
+                    "path": "b.csv",
+                    "schema": {
+                        "fields": [
+                            {"name": "id", "type": "string", "constraints": pattern},
+                            {"name": "tag", "type": "string", "constraints": pattern},
+                            {"name": "note", "type": "string", "constraints": pattern},
+                        ]
+                    },
+                },
+            ]
+        },
+        basepath=str(tmp_path),
+    )
+
+
+def test_cells_matched_ahead_are_those_frictionless_reads(tmp_path) -> None:
+    from kzdata.pipelines.table_engine.layer_tables import _looked_up, _pattern_cells
+
+    package = _patterned_package(tmp_path)
+    a, b = package.get_resource("a"), package.get_resource("b")
+    # Of b, frictionless reads only the field a's key points at (b has no key of its own).
+    assert _looked_up(a, b) == {"id"}
+    cells = _pattern_cells([(a, None), (b, _looked_up(a, b))], tmp_path)
+    assert {p: s.to_list() for p, s in cells.items()} == {
+        "^[a-z0-9]+$": ["id", "x1", "x2", "id", "y1", "y2"],
+        "^[A-Z]+$": ["code", "AA", "BB"],
+    }
+    # Every field read: b's missing column gives no cells, its others all theirs.
+    cells = _pattern_cells([(b, None)], tmp_path)
+    assert cells["^[a-z0-9]+$"].to_list() == ["id", "y1", "y2", "tag", "k", "m"]
+
+
+def test_a_primary_key_is_read_of_a_table_looked_up(tmp_path) -> None:
+    from kzdata.pipelines.table_engine.layer_tables import _looked_up
+
+    package = _patterned_package(tmp_path)
+    a, b = package.get_resource("a"), package.get_resource("b")
+    b.schema.primary_key = ["tag"]
+    b.schema.get_field("note").constraints["unique"] = True
+    assert _looked_up(a, b) == {"id", "tag", "note"}
+
+
+def test_cells_matched_ahead_are_let_go() -> None:
+    import polars as pl
+
+    from kzdata.pipelines.table_engine.patterns import cell_matcher, primed
+
+    given = {"^[a-z]+$": pl.Series(["ab", "A"])}
+    with primed(given):
+        assert given == {}
+        assert cell_matcher("^[a-z]+$")("ab") and not cell_matcher("^[a-z]+$")("A")

@@ -141,7 +141,10 @@ class Tables:
         from kzdata.pipelines.table_engine.patterns import primed
 
         # frictionless reads the tables this one's foreign keys point at, patterns matched too.
-        read = [resource, *self._referenced_resources(resource)]
+        read = [(resource, None)]
+        read += [
+            (other, _looked_up(resource, other)) for other in self._referenced_resources(resource)
+        ]
         with primed(_pattern_cells(read, self.base)):
             # One past the limit: frictionless also stops when it finds exactly `limit`.
             report = resource.validate(limit_errors=self.limit + 1)
@@ -216,24 +219,45 @@ def _csv_control(resource: Any) -> Any:
     return controls[0] if controls else CsvControl()
 
 
-def _pattern_cells(resources: list[Any], base: Path) -> dict[str, Any]:
-    """The cells of each string field with a pattern in `resources`, read by polars as well as
-    it can (a file it cannot read gives none): frictionless's reader then looks their matches
-    up instead of calling polars once a cell (kzdata.pipelines.table_engine.patterns.primed)."""
+def _pattern_cells(resources: list[tuple[Any, set[str] | None]], base: Path) -> dict[str, Any]:
+    """The cells of each string field with a pattern in `resources` ((resource, the fields
+    frictionless reads of it, None for all)), read by polars as well as it can (a file it
+    cannot read gives none): frictionless's reader then looks their matches up instead of
+    calling polars once a cell (kzdata.pipelines.table_engine.patterns.primed)."""
     import polars as pl
 
     found: dict[str, list[Any]] = {}
-    for resource in resources:
-        for pattern, cells in _resource_pattern_cells(resource, base):
+    for resource, names in resources:
+        for pattern, cells in _resource_pattern_cells(resource, base, names):
             found.setdefault(pattern, []).append(cells)
     return {pattern: pl.concat(series) for pattern, series in found.items()}
 
 
-def _resource_pattern_cells(resource: Any, base: Path) -> list[tuple[str, Any]]:
+def _looked_up(resource: Any, other: Any) -> set[str]:
+    """The fields of `other` that frictionless reads when it looks up the foreign keys of
+    `resource` in it: those the keys point at, and its own unique and primary key fields,
+    which its rows check as they are read."""
+    names = {
+        name
+        for fk in _outward_keys(resource)
+        if fk["reference"]["resource"] == other.name
+        for name in fk["reference"]["fields"]
+    }
+    schema = other.schema
+    names.update(schema.primary_key)
+    names.update(f.name for f in schema.fields if (f.constraints or {}).get("unique"))
+    return names
+
+
+def _resource_pattern_cells(
+    resource: Any, base: Path, names: set[str] | None = None
+) -> list[tuple[str, Any]]:
     fields = [
         (i, str(f.constraints["pattern"]))
         for i, f in enumerate(getattr(resource.schema, "fields", None) or [])
-        if f.type == "string" and f.constraints.get("pattern") is not None
+        if f.type == "string"
+        and f.constraints.get("pattern") is not None
+        and (names is None or f.name in names)
     ]
     paths = [resource.path, *(resource.extrapaths or [])]
     if not fields or not all(isinstance(p, str) and (base / p).is_file() for p in paths):
@@ -241,19 +265,27 @@ def _resource_pattern_cells(resource: Any, base: Path) -> list[tuple[str, Any]]:
     import polars as pl
 
     control = _csv_control(resource)
+    options = {
+        "has_header": False,
+        "infer_schema": False,
+        "separator": control.delimiter,
+        "quote_char": control.quote_char,
+        "encoding": "utf8-lossy",
+        "truncate_ragged_lines": True,
+    }
+    wanted = sorted({i for i, _ in fields})
     found: list[tuple[str, Any]] = []
     try:
         for path in paths:
-            frame = pl.read_csv(
-                base / path,
-                has_header=False,
-                infer_schema=False,
-                separator=control.delimiter,
-                quote_char=control.quote_char,
-                encoding="utf8-lossy",
-                truncate_ragged_lines=True,
-            )
-            found += [(pattern, frame.to_series(i)) for i, pattern in fields if i < frame.width]
+            try:
+                # Only the columns matched: the others are not held, even for a moment.
+                frame = pl.read_csv(base / path, columns=wanted, **options)
+                frame.columns = [str(i) for i in wanted]
+            except pl.exceptions.PolarsError:
+                # Fewer columns than the fields (a ragged or short file): read what it has.
+                frame = pl.read_csv(base / path, **options)
+                frame.columns = [str(i) for i in range(frame.width)]
+            found += [(p, frame[str(i)]) for i, p in fields if str(i) in frame.columns]
     except Exception:  # only a cache: cells polars cannot read are matched one by one
         return []
     return found

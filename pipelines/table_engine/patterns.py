@@ -82,12 +82,15 @@ def primed(pattern_cells: dict[str, pl.Series]) -> Iterator[None]:
     """Within: `cell_matcher(pattern)` looks up the cells given for `pattern`, matched here in
     one vectorized pass, before matching a cell on its own. A match is a function of the cell
     alone, so cells read otherwise than the table's reader reads them cost a lookup, never a
-    wrong result."""
-    for pattern, cells in pattern_cells.items():
+    wrong result. The cells are let go (taken out of `pattern_cells`) once matched."""
+    patterns = list(pattern_cells)
+    for pattern in patterns:
+        cells = pattern_cells.pop(pattern)
         matching = pattern_matches(pl.col("cell"), pattern)
         if matching is None:
             continue
         values = cells.drop_nulls().unique()
+        del cells
         matches = values.to_frame("cell").select(matching)
         if matches.width:
             _PRIMED.setdefault(pattern, {}).update(
@@ -96,5 +99,5 @@ def primed(pattern_cells: dict[str, pl.Series]) -> Iterator[None]:
     try:
         yield
     finally:
-        for pattern in pattern_cells:
+        for pattern in patterns:
             _PRIMED.get(pattern, {}).clear()
