@@ -1,6 +1,9 @@
-"""`--engine auto`: which tables the vectorized engine checks."""
+"""`--engine auto`: which tables the vectorized engine checks; and patterns, which both engines
+run on polars (the frictionless engine with cells matched ahead)."""
 
 from __future__ import annotations
+
+import pytest
 
 from kzdata.pipelines.table_engine.choice import FAST_ENGINE_MIN_BYTES, wants_fast
 
@@ -123,3 +126,26 @@ def test_cells_matched_ahead_are_let_go() -> None:
     with primed(given):
         assert given == {}
         assert cell_matcher("^[a-z]+$")("ab") and not cell_matcher("^[a-z]+$")("A")
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        *("[a-z]+", "a|b", "ab?", "[a-z]+\\n?", "a$|b", "a$\\n?", "[$]x", "(?:a|b$)c?"),
+        # Ending in `$`: an anchor (also after an escaped backslash), or an escaped `$`.
+        *("^[a-z]+$", "^a|b$$", "a\\\\$", "a\\$", "a\\\\\\$", "[a-z$]+$"),
+    ],
+)
+def test_patterns_match_final_line_breaks_as_python_does(pattern) -> None:
+    import re
+
+    import polars as pl
+
+    from kzdata.pipelines.table_engine.patterns import cell_matcher, pattern_matches
+
+    cells = ["a", "b", "ab", "abc", "a\n", "b\n", "a\n\n", "\n", "", "$x", "$x\n", "bc\n", "ac"]
+    cells += ["a\\", "a\\\n", "a$", "a$\n", "a\\$", "a\\$\n", "ab$\n"]
+    python = [re.match(f"^{pattern}$", cell) is not None for cell in cells]
+    column = pl.DataFrame({"c": cells}).select(pattern_matches(pl.col("c"), pattern))
+    assert column.to_series().to_list() == python
+    assert [cell_matcher(pattern)(cell) for cell in cells] == python

@@ -26,16 +26,36 @@ _CELL_CACHE = 65536
 @cache
 def anchored(pattern: str) -> str | None:
     """`pattern` as polars must run it to match as `re.match('^...$')` does; None when polars
-    cannot run it with the same meaning. Asked once per pattern: a wide table repeats them."""
+    cannot run it with the same meaning. Asked once per pattern: a wide table repeats them.
+
+    Python's `$` also matches before a final line break, Rust's only at the end. The `$`
+    added here (with those that end the pattern: `$$` is `$`) is written `\\n?\\z`, which
+    means the same; a pattern with a `$` of its own elsewhere is matched twice instead, on
+    the cell and on the cell without its final line break (`_twice`)."""
     if any(token in pattern for token in _DIFFERENT):
         return None
     # \A: match only at the start, as re.match does, whatever alternatives the pattern holds.
-    whole = "\\A(?:^" + pattern + "$)"
+    whole = "\\A(?:^" + (pattern + "$)" if _twice(pattern) else _unended(pattern) + "\\n?\\z)")
     try:
         pl.select(pl.lit("").str.contains(whole))
     except pl.exceptions.PolarsError:
         return None
     return whole
+
+
+def _unended(pattern: str) -> str:
+    """`pattern` without the `$` anchors it ends with (one after an even run of backslashes:
+    not an escaped `$`)."""
+    while pattern.endswith("$"):
+        head = pattern[:-1]
+        if (len(head) - len(head.rstrip("\\"))) % 2:
+            break
+        pattern = head
+    return pattern
+
+
+def _twice(pattern: str) -> bool:
+    return "$" in _unended(pattern)
 
 
 def pattern_matches(raw: pl.Expr, pattern: str) -> pl.Expr | None:
@@ -44,7 +64,8 @@ def pattern_matches(raw: pl.Expr, pattern: str) -> pl.Expr | None:
     whole = anchored(pattern)
     if whole is None:
         return None
-    # Python's final `$` also matches before a trailing newline.
+    if not _twice(pattern):
+        return raw.str.contains(whole)
     without_newline = raw.str.strip_suffix("\n")
     return raw.str.contains(whole) | (raw.str.ends_with("\n") & without_newline.str.contains(whole))
 
@@ -55,6 +76,7 @@ def cell_matcher(pattern: str) -> Callable[[str], bool] | None:
     whole = anchored(pattern)
     if whole is None:
         return None
+    twice = _twice(pattern)
 
     def contains(text: str) -> bool:
         return bool(pl.Series([text], dtype=pl.String).str.contains(whole).item())
@@ -66,8 +88,7 @@ def cell_matcher(pattern: str) -> Callable[[str], bool] | None:
         known = primed.get(cell)
         if known is not None:
             return known
-        # Python's final `$` also matches before a trailing newline.
-        return contains(cell) or (cell.endswith("\n") and contains(cell[:-1]))
+        return contains(cell) or (twice and cell.endswith("\n") and contains(cell[:-1]))
 
     return matcher
 
