@@ -1,6 +1,7 @@
 """The limits on what a remote or zipped package may make kzdata fetch and unpack, each
-overridable from `kzdata validate`. Named here once, in a module that imports nothing, so that
-the command line can show them as defaults without loading the network and archive code."""
+overridable from `kzdata validate`, and the check of a path's name segments both make. Named
+here once, in a module that imports nothing, so that the command line can show them as
+defaults without loading the network and archive code."""
 
 # Fetching a package over HTTP(S).
 CONNECT_TIMEOUT = 30.0  # seconds to open the connection (and the TLS handshake)
@@ -17,3 +18,10 @@ MAX_RATIO = 200  # uncompressed size / compressed size of any one member
 
 # Either way, a file's path is refused where a part of it is longer than this.
 MAX_SEGMENT_BYTES = 255  # the longest file name most file systems accept
+
+
+def segment_too_long(segments: list[str]) -> str | None:
+    """Why a path of these name segments is refused for their length; None if it is not."""
+    if any(len(s.encode("utf-8")) > MAX_SEGMENT_BYTES for s in segments):
+        return f"has a name segment longer than {MAX_SEGMENT_BYTES} bytes"
+    return None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
-from kzdata.pipelines.fetch_limits import MAX_SEGMENT_BYTES
+from kzdata.pipelines.fetch_limits import segment_too_long
 from kzdata.pipelines.remote_http import origin
 
 REMOTE_FOLDER = "_remote"  # where files from other hosts go, when they are allowed
@@ -105,9 +105,7 @@ def _segments_problem(path: str) -> str | None:
         return "names a folder, not a file"
     if "" in segments:
         return "has an empty segment ('//')"
-    if any(len(s.encode("utf-8")) > MAX_SEGMENT_BYTES for s in segments):
-        return f"has a name segment longer than {MAX_SEGMENT_BYTES} bytes"
-    return None
+    return segment_too_long(segments)
 
 
 def _folder(url: str) -> str:

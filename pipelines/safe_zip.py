@@ -36,7 +36,7 @@ from typing import BinaryIO
 
 from kzdata.pipelines import zip_records
 from kzdata.pipelines.errors import CannotRun, UnsafeArchive
-from kzdata.pipelines.fetch_limits import MAX_BYTES, MAX_MEMBERS, MAX_RATIO, MAX_SEGMENT_BYTES
+from kzdata.pipelines.fetch_limits import MAX_BYTES, MAX_MEMBERS, MAX_RATIO, segment_too_long
 
 DESCRIPTOR = "datapackage.json"
 CHUNK = 64 * 1024
@@ -166,9 +166,7 @@ def name_problem(name: str) -> str | None:
         return "has a '..' segment that climbs out of the archive's folder"
     if any(s in ("", ".") for s in segments):
         return "has an empty or '.' segment in its path"
-    if any(len(s.encode("utf-8")) > MAX_SEGMENT_BYTES for s in segments):
-        return f"has a name segment longer than {MAX_SEGMENT_BYTES} bytes"
-    return None
+    return segment_too_long(segments)
 
 
 def _check_directory(infos: list[zipfile.ZipInfo], limits: ZipLimits, refuse: Refuse) -> None:

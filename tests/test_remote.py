@@ -308,6 +308,7 @@ def test_a_redirect_to_another_origin_is_refused(site, other, host) -> None:
         ("data/%00.csv", "NUL"),
         ("{site}secret.csv", "outside the descriptor's folder"),
         ("{other}pkg/data/sources.csv", "on another origin"),
+        ("data/" + "é" * 128 + ".csv", "longer than 255 bytes"),
     ],
 )
 def test_a_resource_path_out_of_the_package_is_refused_before_any_fetch(
