@@ -149,3 +149,14 @@ def test_patterns_match_final_line_breaks_as_python_does(pattern) -> None:
     column = pl.DataFrame({"c": cells}).select(pattern_matches(pl.col("c"), pattern))
     assert column.to_series().to_list() == python
     assert [cell_matcher(pattern)(cell) for cell in cells] == python
+
+
+def test_a_resource_looked_up_without_a_schema_has_only_its_keys_read(tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from kzdata.pipelines.table_engine.layer_tables import _looked_up
+
+    package = _patterned_package(tmp_path)
+    for schema in (None, SimpleNamespace(primary_key=None, fields=None)):
+        other = SimpleNamespace(name="b", schema=schema)
+        assert _looked_up(package.get_resource("a"), other) == {"id"}

@@ -243,9 +243,10 @@ def _looked_up(resource: Any, other: Any) -> set[str]:
         if fk["reference"]["resource"] == other.name
         for name in fk["reference"]["fields"]
     }
-    schema = other.schema
-    names.update(schema.primary_key)
-    names.update(f.name for f in schema.fields if (f.constraints or {}).get("unique"))
+    schema = getattr(other, "schema", None)
+    names.update(getattr(schema, "primary_key", None) or [])
+    fields = getattr(schema, "fields", None) or []
+    names.update(f.name for f in fields if (f.constraints or {}).get("unique"))
     return names
 
 
